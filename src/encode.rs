@@ -1,0 +1,132 @@
+use core::fmt;
+
+/// `%XX` for every byte value, upper-case hex, laid end to end: the escape of
+/// byte `b` is `ESCAPES[3 * b..3 * b + 3]`.
+const ESCAPES: &str = "\
+    %00%01%02%03%04%05%06%07%08%09%0A%0B%0C%0D%0E%0F%10%11%12%13%14%15%16%17%18%19%1A%1B%1C%1D%1E%1F\
+    %20%21%22%23%24%25%26%27%28%29%2A%2B%2C%2D%2E%2F%30%31%32%33%34%35%36%37%38%39%3A%3B%3C%3D%3E%3F\
+    %40%41%42%43%44%45%46%47%48%49%4A%4B%4C%4D%4E%4F%50%51%52%53%54%55%56%57%58%59%5A%5B%5C%5D%5E%5F\
+    %60%61%62%63%64%65%66%67%68%69%6A%6B%6C%6D%6E%6F%70%71%72%73%74%75%76%77%78%79%7A%7B%7C%7D%7E%7F\
+    %80%81%82%83%84%85%86%87%88%89%8A%8B%8C%8D%8E%8F%90%91%92%93%94%95%96%97%98%99%9A%9B%9C%9D%9E%9F\
+    %A0%A1%A2%A3%A4%A5%A6%A7%A8%A9%AA%AB%AC%AD%AE%AF%B0%B1%B2%B3%B4%B5%B6%B7%B8%B9%BA%BB%BC%BD%BE%BF\
+    %C0%C1%C2%C3%C4%C5%C6%C7%C8%C9%CA%CB%CC%CD%CE%CF%D0%D1%D2%D3%D4%D5%D6%D7%D8%D9%DA%DB%DC%DD%DE%DF\
+    %E0%E1%E2%E3%E4%E5%E6%E7%E8%E9%EA%EB%EC%ED%EE%EF%F0%F1%F2%F3%F4%F5%F6%F7%F8%F9%FA%FB%FC%FD%FE%FF";
+
+/// Whether RFC 3986 leaves `byte` as it is: `A-Z a-z 0-9 - . _ ~`.
+pub(crate) fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+fn escape(byte: u8) -> &'static str {
+    let at = usize::from(byte) * 3;
+    ESCAPES.get(at..at + 3).unwrap_or("")
+}
+
+/// Percent-encodes `input` per RFC 3986, as Ticketmatic widget URLs need it:
+/// the unreserved characters `A-Z a-z 0-9 - . _ ~` stay as they are, every
+/// other UTF-8 byte becomes `%XX` with upper-case hex (a space is `%20`, never
+/// `+`).
+///
+/// The result is an iterator over pieces of the output (runs of the input that
+/// need no escaping, and single escapes) and a [`Display`](fmt::Display)
+/// adaptor, so nothing is allocated.
+///
+/// ```
+/// use ticketmatic_sign::encode;
+///
+/// let text = "a b/ë~";
+/// let pieces: Vec<&str> = encode(text).collect();
+/// assert_eq!(pieces, ["a", "%20", "b", "%2F", "%C3", "%AB", "~"]);
+/// assert_eq!(encode(text).to_string(), "a%20b%2F%C3%AB~");
+/// assert_eq!(encode(text).encoded_len(), 15);
+/// ```
+pub fn encode(input: &str) -> Encode<'_> {
+    Encode { input, pos: 0 }
+}
+
+/// The iterator returned by [`encode`]. Also a [`Display`](fmt::Display) adaptor.
+#[derive(Clone, Debug)]
+pub struct Encode<'a> {
+    input: &'a str,
+    pos: usize,
+}
+
+impl<'a> Encode<'a> {
+    /// The length in bytes of the (rest of the) encoded text.
+    pub fn encoded_len(&self) -> usize {
+        let rest = self.input.as_bytes().get(self.pos..).unwrap_or_default();
+        rest.iter()
+            .map(|&b| if is_unreserved(b) { 1 } else { 3 })
+            .sum()
+    }
+}
+
+impl<'a> Iterator for Encode<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.input.as_bytes();
+        let start = self.pos;
+        let first = *bytes.get(start)?;
+        if !is_unreserved(first) {
+            self.pos += 1;
+            return Some(escape(first));
+        }
+        let run = bytes[start..]
+            .iter()
+            .take_while(|&&b| is_unreserved(b))
+            .count();
+        self.pos = start + run;
+        // A run of ASCII bytes begins and ends on character boundaries, so
+        // `get` always succeeds.
+        Some(self.input.get(start..self.pos).unwrap_or(""))
+    }
+}
+
+impl fmt::Display for Encode<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.clone().try_for_each(|piece| f.write_str(piece))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_table_is_percent_upper_hex() {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for b in 0..=255u8 {
+            let e = escape(b).as_bytes();
+            assert_eq!(
+                e,
+                [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]
+            );
+        }
+    }
+
+    #[test]
+    fn unreserved_set_is_exactly_rfc3986() {
+        let expected = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+        for b in 0..=255u8 {
+            assert_eq!(is_unreserved(b), expected.contains(&b), "byte {b:#04x}");
+        }
+    }
+
+    #[test]
+    fn pieces() {
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        for piece in encode("Zoë Brügge €!") {
+            buf[n..n + piece.len()].copy_from_slice(piece.as_bytes());
+            n += piece.len();
+        }
+        assert_eq!(
+            &buf[..n],
+            b"Zo%C3%AB%20Br%C3%BCgge%20%E2%82%AC%21".as_slice()
+        );
+        assert_eq!(encode("Zoë Brügge €!").encoded_len(), n);
+        assert_eq!(encode("").next(), None);
+        assert_eq!(encode("+").next(), Some("%2B"));
+    }
+}

@@ -1,0 +1,85 @@
+//! Ticketmatic request signing without allocation, for any target.
+//!
+//! Ticketmatic authenticates API requests with an `Authorization` header that
+//! carries an HMAC-SHA256 signature, and signs the URLs of its embeddable
+//! widgets (ticket sales pages) the same way. This crate produces both, byte
+//! for byte as Ticketmatic's official clients do, and verifies the return URLs
+//! a widget flow redirects back to.
+//!
+//! - `#![no_std]`, no `alloc`: output goes into caller buffers, a
+//!   `core::fmt::Write`, or a [`heapless::String`] of fixed capacity.
+//! - Parameters are sorted into the signed order without allocating, and the
+//!   signed message is streamed into the HMAC, never built in memory.
+//! - Inputs that would inject a header (CR, LF or spaces in the access key) or
+//!   escape a URL path (`/`, `.`, `..` in account or widget names) are refused
+//!   with an [`Error`] that names the field and the reason.
+//! - Signature comparisons are constant-time.
+//!
+//! # Example
+//!
+//! The widget example of Ticketmatic's documentation, and an API header:
+//!
+//! ```
+//! use ticketmatic_sign::{Signer, Timestamp};
+//!
+//! let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname")?;
+//!
+//! let params = [
+//!     ("event", "123"),
+//!     ("l", "fr"),
+//!     ("returnurl", "http://www.ticketmatic.com"),
+//!     ("skinid", "25"),
+//! ];
+//! let mut buf = [0u8; 512];
+//! let url = signer.widget_url("addtickets", &params, &mut buf)?;
+//! assert!(url.ends_with(
+//!     "&signature=0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8"
+//! ));
+//!
+//! let header = signer.authorization_string(Timestamp::from_unix(1_795_426_016)?);
+//! assert!(header.starts_with("TM-HMAC-SHA256 key=azertyuiop ts=2026-11-23T09:26:56 sign="));
+//! # Ok::<(), ticketmatic_sign::Error>(())
+//! ```
+//!
+//! # Features
+//!
+//! - `std` (off by default): [`Timestamp::now`] from the system clock, and
+//!   `std::error::Error` for [`Error`].
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+mod encode;
+mod error;
+mod params;
+mod signer;
+mod sink;
+mod time;
+mod verify;
+
+pub use encode::{encode, Encode};
+pub use error::{Error, Field};
+pub use params::Param;
+pub use signer::{authorization_len, Signature, Signer};
+pub use time::Timestamp;
+
+/// Where widget URLs point unless [`Signer::with_base_url`] says otherwise.
+pub const DEFAULT_BASE_URL: &str = "https://apps.ticketmatic.com";
+
+/// The longest access key accepted, in bytes.
+pub const MAX_ACCESS_KEY_LEN: usize = 64;
+
+/// The length of the longest `Authorization` header value: that of an access
+/// key of [`MAX_ACCESS_KEY_LEN`] bytes.
+pub const AUTHORIZATION_CAPACITY: usize = authorization_len(MAX_ACCESS_KEY_LEN);
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// Text of a buffer this crate filled with ASCII. `#![forbid(unsafe_code)]`
+/// means the conversion is checked; it cannot fail.
+fn ascii(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or_default()
+}

@@ -1,0 +1,589 @@
+use core::fmt;
+
+use hmac::digest::KeyInit;
+use hmac::Mac;
+
+use crate::encode::is_unreserved;
+use crate::params::{for_each_sorted, Indexed, Param, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED};
+use crate::sink::{Count, Cursor, FmtSink, Sink};
+use crate::{
+    ascii, Error, Field, HmacSha256, Timestamp, AUTHORIZATION_CAPACITY, DEFAULT_BASE_URL,
+    MAX_ACCESS_KEY_LEN,
+};
+
+const SCHEME: &str = "TM-HMAC-SHA256 key=";
+const TS: &str = " ts=";
+const SIGN: &str = " sign=";
+
+/// The exact length of an Authorization header value for an access key of
+/// `access_key_len` bytes.
+///
+/// ```
+/// use ticketmatic_sign::{authorization_len, AUTHORIZATION_CAPACITY, MAX_ACCESS_KEY_LEN};
+///
+/// // "TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 sign=" and 64 hex digits
+/// assert_eq!(authorization_len(3), 115);
+/// assert_eq!(authorization_len(MAX_ACCESS_KEY_LEN), AUTHORIZATION_CAPACITY);
+/// ```
+pub const fn authorization_len(access_key_len: usize) -> usize {
+    SCHEME.len() + access_key_len + TS.len() + Timestamp::LEN + SIGN.len() + Signature::LEN
+}
+
+/// An HMAC-SHA256 signature as Ticketmatic sends it: 64 lower-case hex digits.
+///
+/// Equality compares in constant time, so `==` against a received signature
+/// does not leak how many leading digits matched.
+///
+/// ```
+/// # use ticketmatic_sign::{Signer, Signature};
+/// let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname")?;
+/// let sig: Signature = signer.widget_signature(&[("event", "123")])?;
+/// assert_eq!(sig.as_str().len(), Signature::LEN);
+/// assert!(sig.as_str().bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+/// # Ok::<(), ticketmatic_sign::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Signature([u8; 64]);
+
+impl Signature {
+    /// The length of the hex text.
+    pub const LEN: usize = 64;
+
+    fn from_mac(mac: HmacSha256) -> Self {
+        let tag = mac.finalize().into_bytes();
+        let mut hex = [0u8; 64];
+        // Cannot fail: 64 bytes hold the hex of 32.
+        let _ = base16ct::lower::encode(&tag, &mut hex);
+        Signature(hex)
+    }
+
+    /// The 64 lower-case hex digits.
+    pub fn as_str(&self) -> &str {
+        ascii(&self.0)
+    }
+
+    /// The 64 lower-case hex digits as bytes.
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+}
+
+impl PartialEq for Signature {
+    fn eq(&self, other: &Self) -> bool {
+        // No early exit: the time taken does not depend on where they differ.
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    }
+}
+
+impl Eq for Signature {}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({})", self.as_str())
+    }
+}
+
+/// Signs Ticketmatic API requests and widget URLs, and verifies return URLs,
+/// for one key pair and account.
+///
+/// Build it once: it keeps the HMAC key schedule of the secret (not the
+/// secret itself), so every signature costs only the hashing of its own
+/// message. Construction checks the inputs:
+///
+/// - the access key must be 1 to [`MAX_ACCESS_KEY_LEN`] bytes of visible ASCII
+///   without spaces (a CR, LF or space would break the header's grammar);
+/// - the secret key must not be empty;
+/// - the account name may contain only RFC 3986 unreserved characters
+///   (`A-Z a-z 0-9 - . _ ~`) and may not be `.` or `..`, as it becomes a URL
+///   path segment. It may be empty for API calls that take no account (path
+///   segment `_`), which sign an empty name; widget operations then fail with
+///   `Error::Empty(Field::Account)`.
+///
+/// API keys and widget keys are different key pairs: use one `Signer` each.
+///
+/// ```
+/// use ticketmatic_sign::{Error, Field, Signer};
+///
+/// let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname")?;
+/// assert_eq!(signer.access_key(), "azertyuiop");
+///
+/// assert_eq!(
+///     Signer::new("abc\r\nX-Evil: 1", b"s", "club").unwrap_err(),
+///     Error::InvalidByte { field: Field::AccessKey, index: 3, byte: b'\r' }
+/// );
+/// assert_eq!(Signer::new("key", b"", "club").unwrap_err(), Error::Empty(Field::SecretKey));
+/// assert_eq!(Signer::new("key", b"s", "..").unwrap_err(), Error::DotSegment(Field::Account));
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer<'a> {
+    access_key: &'a str,
+    account: &'a str,
+    base_url: &'a str,
+    mac: HmacSha256,
+}
+
+impl fmt::Debug for Signer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The key schedule is derived from the secret: never print it.
+        f.debug_struct("Signer")
+            .field("access_key", &self.access_key)
+            .field("account", &self.account)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Signer<'a> {
+    /// A signer for this key pair and account; see the type's documentation for
+    /// what is checked.
+    pub fn new(access_key: &'a str, secret_key: &[u8], account: &'a str) -> Result<Self, Error> {
+        check_access_key(access_key)?;
+        if secret_key.is_empty() {
+            return Err(Error::Empty(Field::SecretKey));
+        }
+        if !account.is_empty() {
+            check_segment(account, Field::Account)?;
+        }
+        // HMAC accepts keys of any length, so this cannot fail.
+        let mac = <HmacSha256 as KeyInit>::new_from_slice(secret_key)
+            .map_err(|_| Error::Empty(Field::SecretKey))?;
+        Ok(Signer {
+            access_key,
+            account,
+            base_url: DEFAULT_BASE_URL,
+            mac,
+        })
+    }
+
+    /// The same signer with widget URLs under `base_url` instead of
+    /// [`DEFAULT_BASE_URL`] (for tests and proxies). A trailing `/` is dropped.
+    /// The base URL must be visible ASCII without `?` or `#`.
+    ///
+    /// ```
+    /// # use ticketmatic_sign::Signer;
+    /// let signer = Signer::new("key", b"secret", "acct")?.with_base_url("http://127.0.0.1:8080/")?;
+    /// let mut buf = [0u8; 256];
+    /// let url = signer.widget_url("addtickets", &[("event", "1")], &mut buf)?;
+    /// assert!(url.starts_with("http://127.0.0.1:8080/widgets/acct/addtickets?event=1&"));
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn with_base_url(mut self, base_url: &'a str) -> Result<Self, Error> {
+        let base_url = base_url.strip_suffix('/').unwrap_or(base_url);
+        if base_url.is_empty() {
+            return Err(Error::Empty(Field::BaseUrl));
+        }
+        first_bad_byte(base_url, Field::BaseUrl, |b| {
+            b.is_ascii_graphic() && b != b'?' && b != b'#'
+        })?;
+        self.base_url = base_url;
+        Ok(self)
+    }
+
+    /// The access key.
+    pub fn access_key(&self) -> &'a str {
+        self.access_key
+    }
+
+    /// The account name (possibly empty).
+    pub fn account(&self) -> &'a str {
+        self.account
+    }
+
+    /// The base URL of widget URLs.
+    pub fn base_url(&self) -> &'a str {
+        self.base_url
+    }
+
+    // ----- API requests -----------------------------------------------------
+
+    /// Emits the signed message of an API request: access key, account name,
+    /// timestamp, concatenated.
+    fn emit_authorization_payload(&self, ts: &Timestamp, out: &mut impl Sink) {
+        out.put_str(self.access_key);
+        out.put_str(self.account);
+        out.put(ts.as_bytes());
+    }
+
+    fn authorization_signature(&self, ts: &Timestamp) -> Signature {
+        let mut mac = self.mac.clone();
+        self.emit_authorization_payload(ts, &mut mac);
+        Signature::from_mac(mac)
+    }
+
+    fn emit_authorization(&self, ts: &Timestamp, out: &mut impl Sink) {
+        out.put_str(SCHEME);
+        out.put_str(self.access_key);
+        out.put_str(TS);
+        out.put(ts.as_bytes());
+        out.put_str(SIGN);
+        out.put(self.authorization_signature(ts).as_bytes());
+    }
+
+    /// Writes the `Authorization` header value for a request made at `ts` into
+    /// `buf` and returns it. `buf` needs [`authorization_len`] of the access
+    /// key's length (at most [`AUTHORIZATION_CAPACITY`]) bytes; if it is
+    /// shorter, nothing is written and the error says how many are needed.
+    ///
+    /// Compute `ts` once per request: it is both sent and signed.
+    ///
+    /// ```
+    /// use ticketmatic_sign::{Signer, Timestamp};
+    ///
+    /// let signer = Signer::new("xyz", b"xyz", "ticketmatic")?;
+    /// let ts: Timestamp = "2017-07-29T16:40:46".parse()?;
+    /// let mut buf = [0u8; 128];
+    /// assert_eq!(
+    ///     signer.authorization(ts, &mut buf)?,
+    ///     "TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 \
+    ///      sign=192437c5f28b8dd431c57bac1f3552d671cd4eb50382961dfb413d731d050590"
+    /// );
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn authorization<'b>(&self, ts: Timestamp, buf: &'b mut [u8]) -> Result<&'b str, Error> {
+        let mut out = Cursor::with_room(buf, authorization_len(self.access_key.len()))?;
+        self.emit_authorization(&ts, &mut out);
+        out.finish()
+    }
+
+    /// The `Authorization` header value for a request made at `ts`, in a
+    /// fixed-capacity string that fits every valid access key.
+    ///
+    /// ```
+    /// # use ticketmatic_sign::{Signer, Timestamp};
+    /// let signer = Signer::new("xyz", b"xyz", "ticketmatic")?;
+    /// let header = signer.authorization_string(Timestamp::from_unix(1_501_346_446)?);
+    /// assert!(header.starts_with("TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 sign=1924"));
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn authorization_string(&self, ts: Timestamp) -> heapless::String<AUTHORIZATION_CAPACITY> {
+        let mut header = heapless::String::new();
+        let mut out = FmtSink {
+            out: &mut header,
+            failed: false,
+        };
+        // Cannot fail: `new` bounds the access key, so the capacity suffices.
+        self.emit_authorization(&ts, &mut out);
+        header
+    }
+
+    /// Writes the exact message that [`authorization`](Self::authorization)
+    /// signs for `ts` into `buf`: access key, account name and timestamp
+    /// concatenated. This is what to compare when another implementation's
+    /// header is refused.
+    ///
+    /// ```
+    /// # use ticketmatic_sign::{Signer, Timestamp};
+    /// let signer = Signer::new("xyz", b"xyz", "ticketmatic")?;
+    /// let mut buf = [0u8; 64];
+    /// let payload = signer.authorization_payload("2017-07-29T16:40:46".parse()?, &mut buf)?;
+    /// assert_eq!(payload, "xyzticketmatic2017-07-29T16:40:46");
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn authorization_payload<'b>(
+        &self,
+        ts: Timestamp,
+        buf: &'b mut [u8],
+    ) -> Result<&'b str, Error> {
+        let mut count = Count::default();
+        self.emit_authorization_payload(&ts, &mut count);
+        let mut out = Cursor::with_room(buf, count.0)?;
+        self.emit_authorization_payload(&ts, &mut out);
+        out.finish()
+    }
+
+    // ----- Widgets ----------------------------------------------------------
+
+    /// Widget operations put the account into the URL's path.
+    pub(crate) fn widget_account(&self) -> Result<(), Error> {
+        if self.account.is_empty() {
+            return Err(Error::Empty(Field::Account));
+        }
+        Ok(())
+    }
+
+    /// Emits the signed message of a widget URL: access key, account name,
+    /// then `name ++ value` of every parameter but `l` and `ordercode`, in
+    /// byte-wise order of the names. Refuses empty, repeated and reserved names.
+    fn emit_widget_payload<I>(&self, params: I, out: &mut impl Sink) -> Result<(), Error>
+    where
+        I: IntoIterator,
+        I::IntoIter: Clone,
+        I::Item: Param,
+    {
+        self.widget_account()?;
+        out.put_str(self.access_key);
+        out.put_str(self.account);
+        let entries = params
+            .into_iter()
+            .enumerate()
+            .map(|(index, param)| Indexed { index, param });
+        for_each_sorted(entries, |entry| {
+            let name = entry.param.name();
+            if name.is_empty() {
+                return Err(Error::Empty(Field::Param(entry.index)));
+            }
+            if RESERVED.contains(&name) {
+                return Err(Error::ReservedName(Field::Param(entry.index)));
+            }
+            if !UNSIGNED.contains(&name) {
+                out.put_str(name);
+                out.put_str(entry.param.value());
+            }
+            Ok(())
+        })
+    }
+
+    /// The signature of a widget URL with these parameters, given in any order
+    /// (as a slice, an array or a cloneable iterator of name/value pairs).
+    ///
+    /// Values are signed raw, before URL encoding. `l` and `ordercode` are
+    /// not signed. A name given twice, an empty name, and the names
+    /// `accesskey` and `signature` are refused.
+    ///
+    /// The example of Ticketmatic's documentation:
+    ///
+    /// ```
+    /// use ticketmatic_sign::Signer;
+    ///
+    /// let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname")?;
+    /// let params = [
+    ///     ("event", "123"),
+    ///     ("l", "fr"),
+    ///     ("returnurl", "http://www.ticketmatic.com"),
+    ///     ("skinid", "25"),
+    /// ];
+    /// assert_eq!(
+    ///     signer.widget_signature(&params)?.as_str(),
+    ///     "0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8"
+    /// );
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn widget_signature<I>(&self, params: I) -> Result<Signature, Error>
+    where
+        I: IntoIterator,
+        I::IntoIter: Clone,
+        I::Item: Param,
+    {
+        let mut mac = self.mac.clone();
+        self.emit_widget_payload(params, &mut mac)?;
+        Ok(Signature::from_mac(mac))
+    }
+
+    /// Writes the exact message that [`widget_signature`](Self::widget_signature)
+    /// signs into `buf`. This is what to compare when another implementation's
+    /// widget signature differs.
+    ///
+    /// ```
+    /// # use ticketmatic_sign::Signer;
+    /// let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname")?;
+    /// let params = [("skinid", "25"), ("l", "fr"), ("event", "123")];
+    /// let mut buf = [0u8; 128];
+    /// assert_eq!(
+    ///     signer.widget_payload(&params, &mut buf)?,
+    ///     "azertyuiopmyaccountnameevent123skinid25"
+    /// );
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn widget_payload<'b, I>(&self, params: I, buf: &'b mut [u8]) -> Result<&'b str, Error>
+    where
+        I: IntoIterator,
+        I::IntoIter: Clone,
+        I::Item: Param,
+    {
+        let params = params.into_iter();
+        let mut count = Count::default();
+        self.emit_widget_payload(params.clone(), &mut count)?;
+        let mut out = Cursor::with_room(buf, count.0)?;
+        self.emit_widget_payload(params, &mut out)?;
+        out.finish()
+    }
+
+    fn emit_widget_url<I>(
+        &self,
+        widget: &str,
+        params: I,
+        signature: &Signature,
+        out: &mut impl Sink,
+    ) where
+        I: Iterator,
+        I::Item: Param,
+    {
+        out.put_str(self.base_url);
+        out.put_str("/widgets/");
+        out.put_str(self.account);
+        out.put_str("/");
+        out.put_str(widget);
+        out.put_str("?");
+        for param in params {
+            out.put_encoded(param.name());
+            out.put_str("=");
+            out.put_encoded(param.value());
+            out.put_str("&");
+        }
+        out.put_str(ACCESS_KEY);
+        out.put_str("=");
+        out.put_encoded(self.access_key);
+        out.put_str("&");
+        out.put_str(SIGNATURE);
+        out.put_str("=");
+        out.put(signature.as_bytes());
+    }
+
+    /// The exact length of the URL that [`widget_url`](Self::widget_url) writes
+    /// for these arguments, to size a buffer. The inputs are not checked: if
+    /// `widget_url` would refuse them, the number is meaningless.
+    ///
+    /// ```
+    /// # use ticketmatic_sign::Signer;
+    /// let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname")?;
+    /// let params = [("event", "123"), ("returnurl", "http://www.ticketmatic.com")];
+    /// let mut buf = [0u8; 512];
+    /// let url = signer.widget_url("addtickets", &params, &mut buf)?;
+    /// assert_eq!(signer.widget_url_len("addtickets", &params), url.len());
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn widget_url_len<I>(&self, widget: &str, params: I) -> usize
+    where
+        I: IntoIterator,
+        I::Item: Param,
+    {
+        let mut count = Count::default();
+        self.emit_widget_url(widget, params.into_iter(), &Signature([0; 64]), &mut count);
+        count.0
+    }
+
+    /// Signs and checks everything a widget URL needs; returns the signature.
+    fn sign_widget_url<I>(&self, widget: &str, params: I) -> Result<Signature, Error>
+    where
+        I: IntoIterator,
+        I::IntoIter: Clone,
+        I::Item: Param,
+    {
+        self.widget_account()?;
+        check_segment(widget, Field::Widget)?;
+        self.widget_signature(params)
+    }
+
+    /// Writes the signed URL of widget `widget` into `buf` and returns it:
+    /// `{base}/widgets/{account}/{widget}?{params}&accesskey=...&signature=...`,
+    /// with the parameters in the caller's order (`l` and `ordercode`
+    /// included) and every name and value percent-encoded per RFC 3986 (see
+    /// [`encode`](crate::encode)). If `buf` is too short, nothing is written and
+    /// the error says how many bytes are needed (also given in advance by
+    /// [`widget_url_len`](Self::widget_url_len)).
+    ///
+    /// The widget name must consist of RFC 3986 unreserved characters and may
+    /// not be `.` or `..`.
+    ///
+    /// ```
+    /// use ticketmatic_sign::Signer;
+    ///
+    /// let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname")?;
+    /// let params = [
+    ///     ("event", "123"),
+    ///     ("l", "fr"),
+    ///     ("returnurl", "http://www.ticketmatic.com"),
+    ///     ("skinid", "25"),
+    /// ];
+    /// let mut buf = [0u8; 512];
+    /// assert_eq!(
+    ///     signer.widget_url("addtickets", &params, &mut buf)?,
+    ///     "https://apps.ticketmatic.com/widgets/myaccountname/addtickets\
+    ///      ?event=123&l=fr&returnurl=http%3A%2F%2Fwww.ticketmatic.com&skinid=25\
+    ///      &accesskey=azertyuiop\
+    ///      &signature=0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8"
+    /// );
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn widget_url<'b, I>(
+        &self,
+        widget: &str,
+        params: I,
+        buf: &'b mut [u8],
+    ) -> Result<&'b str, Error>
+    where
+        I: IntoIterator,
+        I::IntoIter: Clone,
+        I::Item: Param,
+    {
+        let params = params.into_iter();
+        let signature = self.sign_widget_url(widget, params.clone())?;
+        let mut out = Cursor::with_room(buf, self.widget_url_len(widget, params.clone()))?;
+        self.emit_widget_url(widget, params, &signature, &mut out);
+        out.finish()
+    }
+
+    /// Like [`widget_url`](Self::widget_url), but writes to any
+    /// [`fmt::Write`], for example a `String` or a `heapless::String`. Nothing
+    /// is written when the inputs are refused; if the writer itself fails
+    /// ([`Error::Write`]), part of the URL may have been written to it.
+    ///
+    /// ```
+    /// # use ticketmatic_sign::Signer;
+    /// let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname")?;
+    /// let mut url = heapless::String::<256>::new();
+    /// signer.write_widget_url("addtickets", &[("event", "123")], &mut url)?;
+    /// assert!(url.starts_with("https://apps.ticketmatic.com/widgets/myaccountname/addtickets?event=123&"));
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn write_widget_url<I, W>(&self, widget: &str, params: I, out: &mut W) -> Result<(), Error>
+    where
+        I: IntoIterator,
+        I::IntoIter: Clone,
+        I::Item: Param,
+        W: fmt::Write + ?Sized,
+    {
+        let params = params.into_iter();
+        let signature = self.sign_widget_url(widget, params.clone())?;
+        let mut out = FmtSink { out, failed: false };
+        self.emit_widget_url(widget, params, &signature, &mut out);
+        out.finish()
+    }
+
+    // ----- Shared with verification ----------------------------------------
+
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        self.mac.clone()
+    }
+}
+
+/// Checks an access key: 1 to [`MAX_ACCESS_KEY_LEN`] bytes of visible ASCII.
+fn check_access_key(key: &str) -> Result<(), Error> {
+    if key.is_empty() {
+        return Err(Error::Empty(Field::AccessKey));
+    }
+    if key.len() > MAX_ACCESS_KEY_LEN {
+        return Err(Error::AccessKeyTooLong { len: key.len() });
+    }
+    first_bad_byte(key, Field::AccessKey, |b| b.is_ascii_graphic())
+}
+
+/// Checks a URL path segment: RFC 3986 unreserved characters, not `.` or `..`.
+fn check_segment(segment: &str, field: Field) -> Result<(), Error> {
+    if segment.is_empty() {
+        return Err(Error::Empty(field));
+    }
+    first_bad_byte(segment, field, is_unreserved)?;
+    if segment == "." || segment == ".." {
+        return Err(Error::DotSegment(field));
+    }
+    Ok(())
+}
+
+fn first_bad_byte(text: &str, field: Field, allowed: impl Fn(u8) -> bool) -> Result<(), Error> {
+    match text.bytes().enumerate().find(|&(_, b)| !allowed(b)) {
+        Some((index, byte)) => Err(Error::InvalidByte { field, index, byte }),
+        None => Ok(()),
+    }
+}

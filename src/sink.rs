@@ -1,0 +1,121 @@
+//! Where signed messages and URLs go. Every output (the HMAC, a length count,
+//! a caller's buffer, a `fmt::Write`) is fed by the same emitting code, so the
+//! payload an integrator is shown is byte for byte the one that was signed,
+//! and a length computed in advance is the length written.
+
+use core::fmt;
+
+use hmac::Mac;
+
+use crate::{encode, Error, HmacSha256};
+
+/// A destination for bytes. Writing never fails part-way through emitting
+/// code: a sink that can fail remembers it, and is asked once at the end.
+pub(crate) trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+
+    fn put_str(&mut self, text: &str) {
+        self.put(text.as_bytes());
+    }
+
+    /// Puts `text` percent-encoded per RFC 3986.
+    fn put_encoded(&mut self, text: &str) {
+        for piece in encode(text) {
+            self.put_str(piece);
+        }
+    }
+}
+
+impl Sink for HmacSha256 {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+/// Counts the bytes it is given.
+#[derive(Default)]
+pub(crate) struct Count(pub(crate) usize);
+
+impl Sink for Count {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+}
+
+/// Fills a caller's buffer. Callers check the length first with [`Count`].
+pub(crate) struct Cursor<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+    overflow: bool,
+}
+
+impl<'b> Cursor<'b> {
+    /// A cursor over `buf` if it can hold `needed` bytes; otherwise the error
+    /// that tells the caller the size, before anything is written.
+    pub(crate) fn with_room(buf: &'b mut [u8], needed: usize) -> Result<Self, Error> {
+        if buf.len() < needed {
+            return Err(Error::BufferTooSmall { needed });
+        }
+        Ok(Cursor {
+            buf,
+            len: 0,
+            overflow: false,
+        })
+    }
+
+    /// The text written. Everything emitted is UTF-8 (inputs are `&str`, or
+    /// were validated as UTF-8), so the check only guards that invariant.
+    pub(crate) fn finish(self) -> Result<&'b str, Error> {
+        let needed = self.len;
+        match self.buf.get(..self.len) {
+            Some(written) if !self.overflow => {
+                core::str::from_utf8(written).map_err(|_| Error::Write)
+            }
+            _ => Err(Error::BufferTooSmall { needed }),
+        }
+    }
+}
+
+impl Sink for Cursor<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.overflow = true,
+        }
+    }
+}
+
+/// Adapts a [`fmt::Write`]. Only ASCII is emitted through it (URLs).
+pub(crate) struct FmtSink<'w, W: fmt::Write + ?Sized> {
+    pub(crate) out: &'w mut W,
+    pub(crate) failed: bool,
+}
+
+impl<W: fmt::Write + ?Sized> FmtSink<'_, W> {
+    pub(crate) fn finish(self) -> Result<(), Error> {
+        if self.failed {
+            Err(Error::Write)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<W: fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
+    fn put(&mut self, bytes: &[u8]) {
+        match core::str::from_utf8(bytes) {
+            Ok(text) => self.put_str(text),
+            Err(_) => self.failed = true,
+        }
+    }
+
+    fn put_str(&mut self, text: &str) {
+        if !self.failed && self.out.write_str(text).is_err() {
+            self.failed = true;
+        }
+    }
+}

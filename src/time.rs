@@ -1,0 +1,463 @@
+use core::fmt;
+use core::str::FromStr;
+
+use crate::{ascii, Error};
+
+const SECS_PER_DAY: i64 = 86_400;
+/// Days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar.
+const EPOCH_SHIFT: i64 = 719_468;
+const DAYS_PER_ERA: i64 = 146_097;
+const MAX_UNIX: i64 = 253_402_300_799;
+
+/// A UTC instant with one-second precision, as Ticketmatic writes it:
+/// `YYYY-MM-DDTHH:MM:SS`, no zone suffix, no fraction.
+///
+/// The range is 1970-01-01T00:00:00 ([`Timestamp::MIN`]) to 9999-12-31T23:59:59
+/// ([`Timestamp::MAX`]): the format has four-digit years only. Values outside
+/// it are refused with [`Error::TimeOutOfRange`].
+///
+/// The type holds the 19 bytes of its text, so writing it into a header costs
+/// a copy, and ordering compares instants.
+///
+/// ```
+/// use ticketmatic_sign::Timestamp;
+///
+/// let ts = Timestamp::from_unix(1_501_346_446)?;
+/// assert_eq!(ts.as_str(), "2017-07-29T16:40:46");
+/// assert_eq!(ts, "2017-07-29T16:40:46".parse()?);
+/// assert_eq!(ts, Timestamp::from_fields(2017, 7, 29, 16, 40, 46)?);
+/// assert_eq!(ts.unix(), 1_501_346_446);
+/// # Ok::<(), ticketmatic_sign::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp([u8; 19]);
+
+impl Timestamp {
+    /// The first representable instant, 1970-01-01T00:00:00 (Unix time 0).
+    pub const MIN: Timestamp = Timestamp(*b"1970-01-01T00:00:00");
+    /// The last representable instant, 9999-12-31T23:59:59 (Unix time 253402300799).
+    pub const MAX: Timestamp = Timestamp(*b"9999-12-31T23:59:59");
+    /// The length of the text form.
+    pub const LEN: usize = 19;
+
+    /// The instant `secs` seconds after 1970-01-01T00:00:00 UTC (leap seconds
+    /// are not counted, as in Unix time).
+    ///
+    /// ```
+    /// # use ticketmatic_sign::{Error, Timestamp};
+    /// assert_eq!(Timestamp::from_unix(951_782_400)?.as_str(), "2000-02-29T00:00:00");
+    /// assert_eq!(Timestamp::from_unix(-1), Err(Error::TimeOutOfRange));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn from_unix(secs: i64) -> Result<Self, Error> {
+        if !(0..=MAX_UNIX).contains(&secs) {
+            return Err(Error::TimeOutOfRange);
+        }
+        let (year, month, day) = civil_from_days(secs / SECS_PER_DAY);
+        let rem = secs % SECS_PER_DAY;
+        // In range by construction: year 1970..=9999, the others by the arithmetic.
+        Ok(Self::format(
+            year as u16,
+            month,
+            day,
+            (rem / 3600) as u8,
+            (rem % 3600 / 60) as u8,
+            (rem % 60) as u8,
+        ))
+    }
+
+    /// The instant with these calendar fields (UTC), validated: month 1-12, a day
+    /// that exists in that month (leap years included), hour 0-23, minute and
+    /// second 0-59.
+    ///
+    /// ```
+    /// # use ticketmatic_sign::{Error, Timestamp};
+    /// assert!(Timestamp::from_fields(2024, 2, 29, 12, 0, 0).is_ok());
+    /// assert_eq!(Timestamp::from_fields(2023, 2, 29, 12, 0, 0), Err(Error::InvalidDate));
+    /// assert_eq!(Timestamp::from_fields(1969, 12, 31, 23, 59, 59), Err(Error::TimeOutOfRange));
+    /// ```
+    pub fn from_fields(
+        year: u16,
+        month: u8,
+        day: u8,
+        hour: u8,
+        minute: u8,
+        second: u8,
+    ) -> Result<Self, Error> {
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        {
+            return Err(Error::InvalidDate);
+        }
+        if !(1970..=9999).contains(&year) {
+            return Err(Error::TimeOutOfRange);
+        }
+        Ok(Self::format(year, month, day, hour, minute, second))
+    }
+
+    /// Parses the exact 19-character form `YYYY-MM-DDTHH:MM:SS`. Also available
+    /// through [`str::parse`].
+    ///
+    /// ```
+    /// # use ticketmatic_sign::{Error, Timestamp};
+    /// assert!(Timestamp::parse("2017-07-29T16:40:46").is_ok());
+    /// assert_eq!(Timestamp::parse("2017-07-29 16:40:46"), Err(Error::TimestampSyntax));
+    /// assert_eq!(Timestamp::parse("2017-07-29T16:40:46Z"), Err(Error::TimestampSyntax));
+    /// assert_eq!(Timestamp::parse("2017-13-29T16:40:46"), Err(Error::InvalidDate));
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let b = text.as_bytes();
+        if b.len() != Self::LEN {
+            return Err(Error::TimestampSyntax);
+        }
+        let shape_ok = b.iter().enumerate().all(|(i, &c)| match i {
+            4 | 7 => c == b'-',
+            10 => c == b'T',
+            13 | 16 => c == b':',
+            _ => c.is_ascii_digit(),
+        });
+        if !shape_ok {
+            return Err(Error::TimestampSyntax);
+        }
+        let num = |at: usize, len: usize| digits(&b[at..at + len]);
+        Self::from_fields(
+            num(0, 4) as u16,
+            num(5, 2) as u8,
+            num(8, 2) as u8,
+            num(11, 2) as u8,
+            num(14, 2) as u8,
+            num(17, 2) as u8,
+        )
+    }
+
+    /// The current time from the system clock.
+    ///
+    /// Fails with [`Error::TimeOutOfRange`] if the clock is set before 1970 or
+    /// after 9999.
+    #[cfg(feature = "std")]
+    pub fn now() -> Result<Self, Error> {
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| Error::TimeOutOfRange)?;
+        let secs = i64::try_from(since_epoch.as_secs()).map_err(|_| Error::TimeOutOfRange)?;
+        Self::from_unix(secs)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00 UTC.
+    pub fn unix(&self) -> i64 {
+        let days = days_from_civil(
+            i64::from(self.year()),
+            i64::from(self.month()),
+            i64::from(self.day()),
+        );
+        days * SECS_PER_DAY
+            + i64::from(self.hour()) * 3600
+            + i64::from(self.minute()) * 60
+            + i64::from(self.second())
+    }
+
+    /// The text form, `YYYY-MM-DDTHH:MM:SS`.
+    pub fn as_str(&self) -> &str {
+        ascii(&self.0)
+    }
+
+    /// The text form as bytes.
+    pub fn as_bytes(&self) -> &[u8; 19] {
+        &self.0
+    }
+
+    /// The year, 1970-9999.
+    pub fn year(&self) -> u16 {
+        digits(&self.0[0..4]) as u16
+    }
+    /// The month, 1-12.
+    pub fn month(&self) -> u8 {
+        digits(&self.0[5..7]) as u8
+    }
+    /// The day of the month, 1-31.
+    pub fn day(&self) -> u8 {
+        digits(&self.0[8..10]) as u8
+    }
+    /// The hour, 0-23.
+    pub fn hour(&self) -> u8 {
+        digits(&self.0[11..13]) as u8
+    }
+    /// The minute, 0-59.
+    pub fn minute(&self) -> u8 {
+        digits(&self.0[14..16]) as u8
+    }
+    /// The second, 0-59.
+    pub fn second(&self) -> u8 {
+        digits(&self.0[17..19]) as u8
+    }
+
+    /// Callers guarantee the fields are in range.
+    fn format(year: u16, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Self {
+        let mut t = *b"0000-00-00T00:00:00";
+        let two = |out: &mut [u8], v: u8| {
+            out[0] = b'0' + v / 10;
+            out[1] = b'0' + v % 10;
+        };
+        two(&mut t[0..2], (year / 100) as u8);
+        two(&mut t[2..4], (year % 100) as u8);
+        two(&mut t[5..7], month);
+        two(&mut t[8..10], day);
+        two(&mut t[11..13], hour);
+        two(&mut t[14..16], minute);
+        two(&mut t[17..19], second);
+        Timestamp(t)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({})", self.as_str())
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self, Error> {
+        Self::parse(text)
+    }
+}
+
+/// Value of a run of ASCII digits (the caller has checked they are digits).
+fn digits(b: &[u8]) -> u32 {
+    b.iter()
+        .fold(0, |acc, &c| acc * 10 + u32::from(c.wrapping_sub(b'0')))
+}
+
+fn is_leap(year: u16) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// The two conversions below are Howard Hinnant's `civil_from_days` and
+// `days_from_civil` (http://howardhinnant.github.io/date_algorithms.html),
+// restricted to non-negative days, which is all the range needs. They count in
+// 400-year eras of a calendar whose year starts on March 1st, so that the leap
+// day is the last day of the year.
+
+/// (year, month, day) of the day `days` after 1970-01-01; `days >= 0`.
+fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let z = days + EPOCH_SHIFT;
+    let era = z / DAYS_PER_ERA;
+    let doe = z - era * DAYS_PER_ERA; // day of era, 0..=146096
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365; // 0..=399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of March-based year
+    let mp = (5 * doy + 2) / 153; // March = 0
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Days from 1970-01-01 to the given date; `year >= 1970`.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * DAYS_PER_ERA + doe - EPOCH_SHIFT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_edges() {
+        assert_eq!(Timestamp::from_unix(0), Ok(Timestamp::MIN));
+        assert_eq!(Timestamp::from_unix(253_402_300_799), Ok(Timestamp::MAX));
+        assert_eq!(
+            Timestamp::from_unix(253_402_300_800),
+            Err(Error::TimeOutOfRange)
+        );
+        assert_eq!(Timestamp::from_unix(-1), Err(Error::TimeOutOfRange));
+        assert_eq!(Timestamp::from_unix(i64::MIN), Err(Error::TimeOutOfRange));
+        assert_eq!(Timestamp::from_unix(i64::MAX), Err(Error::TimeOutOfRange));
+        assert_eq!(Timestamp::MIN.unix(), 0);
+        assert_eq!(Timestamp::MAX.unix(), 253_402_300_799);
+        assert_eq!(Timestamp::MIN.as_str(), "1970-01-01T00:00:00");
+        assert_eq!(Timestamp::MAX.as_str(), "9999-12-31T23:59:59");
+        assert_eq!(
+            Timestamp::from_fields(10000 - 1, 12, 31, 23, 59, 59),
+            Ok(Timestamp::MAX)
+        );
+        assert_eq!(
+            Timestamp::from_fields(1970, 1, 1, 0, 0, 0),
+            Ok(Timestamp::MIN)
+        );
+        assert_eq!(
+            Timestamp::parse("1969-12-31T23:59:59"),
+            Err(Error::TimeOutOfRange)
+        );
+        assert_eq!(
+            Timestamp::parse("0000-01-01T00:00:00"),
+            Err(Error::TimeOutOfRange)
+        );
+    }
+
+    /// Known instants, computed independently with GNU `date -u -d @SECS`.
+    #[test]
+    fn known_instants() {
+        let cases: &[(i64, &str)] = &[
+            (0, "1970-01-01T00:00:00"),
+            (86_399, "1970-01-01T23:59:59"),
+            (68_169_600, "1972-02-29T00:00:00"),
+            (951_782_399, "2000-02-28T23:59:59"),
+            (951_782_400, "2000-02-29T00:00:00"),
+            (951_868_800, "2000-03-01T00:00:00"),
+            (1_501_346_446, "2017-07-29T16:40:46"),
+            (1_709_164_800, "2024-02-29T00:00:00"),
+            (1_795_426_016, "2026-11-23T09:26:56"),
+            (4_107_456_000, "2100-02-28T00:00:00"),
+            (4_107_542_400, "2100-03-01T00:00:00"),
+            (253_402_214_400, "9999-12-31T00:00:00"),
+        ];
+        for &(secs, text) in cases {
+            let t = Timestamp::from_unix(secs).unwrap();
+            assert_eq!(t.as_str(), text, "from_unix({secs})");
+            assert_eq!(Timestamp::parse(text).unwrap().unix(), secs, "{text}");
+        }
+    }
+
+    #[test]
+    fn leap_days() {
+        for (year, leap) in [
+            (1972, true),
+            (2000, true),
+            (2024, true),
+            (2100, false),
+            (2400, true),
+            (9996, true),
+            (9999, false),
+        ] {
+            let r = Timestamp::from_fields(year, 2, 29, 0, 0, 0);
+            assert_eq!(r.is_ok(), leap, "{year}-02-29");
+            if leap {
+                let t = r.unwrap();
+                let next = Timestamp::from_unix(t.unix() + 86_400).unwrap();
+                assert_eq!((next.month(), next.day()), (3, 1), "{year}");
+            }
+        }
+    }
+
+    #[test]
+    fn field_validation() {
+        let bad = [
+            (2021, 0, 1, 0, 0, 0),
+            (2021, 13, 1, 0, 0, 0),
+            (2021, 1, 0, 0, 0, 0),
+            (2021, 1, 32, 0, 0, 0),
+            (2021, 4, 31, 0, 0, 0),
+            (2021, 6, 31, 0, 0, 0),
+            (2021, 9, 31, 0, 0, 0),
+            (2021, 11, 31, 0, 0, 0),
+            (2021, 1, 1, 24, 0, 0),
+            (2021, 1, 1, 0, 60, 0),
+            (2021, 1, 1, 0, 0, 60),
+        ];
+        for (y, mo, d, h, mi, s) in bad {
+            assert_eq!(
+                Timestamp::from_fields(y, mo, d, h, mi, s),
+                Err(Error::InvalidDate),
+                "{y}-{mo}-{d} {h}:{mi}:{s}"
+            );
+        }
+        for month in 1..=12 {
+            let last = match month {
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            assert!(Timestamp::from_fields(2021, month, last, 23, 59, 59).is_ok());
+        }
+    }
+
+    #[test]
+    fn parse_syntax() {
+        for text in [
+            "",
+            "2017-07-29",
+            "2017-07-29T16:40",
+            "2017-07-29T16:40:466",
+            "2017-07-29T16:40:46Z",
+            "2017-07-29t16:40:46",
+            "2017/07/29T16:40:46",
+            "2017-07-29T16-40-46",
+            "+017-07-29T16:40:46",
+            "2017-07-2xT16:40:46",
+            "2017-07-29T16:40:4\u{e9}",
+        ] {
+            assert_eq!(
+                Timestamp::parse(text),
+                Err(Error::TimestampSyntax),
+                "{text:?}"
+            );
+        }
+        let t: Timestamp = "2017-07-29T16:40:46".parse().unwrap();
+        assert_eq!(
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
+            (2017, 7, 29, 16, 40, 46)
+        );
+    }
+
+    #[test]
+    fn every_day_round_trips() {
+        // Walk every day of the range: the conversions must be inverse and
+        // the calendar must advance by exactly one day each time.
+        let mut prev = Timestamp::MIN;
+        let mut day = 1;
+        while day * SECS_PER_DAY <= MAX_UNIX {
+            let t = Timestamp::from_unix(day * SECS_PER_DAY).unwrap();
+            assert_eq!(t.unix(), day * SECS_PER_DAY);
+            let expect = if prev.day() < days_in_month(prev.year(), prev.month()) {
+                (prev.year(), prev.month(), prev.day() + 1)
+            } else if prev.month() < 12 {
+                (prev.year(), prev.month() + 1, 1)
+            } else {
+                (prev.year() + 1, 1, 1)
+            };
+            assert_eq!((t.year(), t.month(), t.day()), expect, "{t}");
+            prev = t;
+            day += 1;
+        }
+        assert_eq!(prev.as_str(), "9999-12-31T00:00:00");
+    }
+
+    #[test]
+    fn order_is_chronological() {
+        let a = Timestamp::from_unix(1_000).unwrap();
+        let b = Timestamp::from_unix(1_001).unwrap();
+        assert!(a < b && Timestamp::MIN < a && b < Timestamp::MAX);
+    }
+}

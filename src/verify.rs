@@ -1,0 +1,422 @@
+//! Verification of the return URLs a widget flow redirects to.
+//!
+//! The query is never copied or decoded into memory: it is walked again for
+//! each step (validation, canonical order, hashing), decoding on the fly. So
+//! there is no limit on the number or length of parameters, and the stack
+//! use is fixed.
+
+use core::cmp::Ordering;
+
+use hmac::Mac;
+
+use crate::params::{for_each_sorted, Entry, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED};
+use crate::sink::{Count, Cursor, Sink};
+use crate::{Error, Field, Signature, Signer};
+
+/// One `name=value` component of a query, still form-encoded.
+#[derive(Clone, Copy)]
+struct Pair<'q> {
+    /// Byte offset of the component in the query.
+    offset: usize,
+    name: &'q str,
+    value: &'q str,
+    /// The name has no escapes, so it compares as it is.
+    plain_name: bool,
+}
+
+impl Entry for Pair<'_> {
+    fn cmp_name(&self, other: &Self) -> Ordering {
+        if self.plain_name && other.plain_name {
+            self.name.cmp(other.name)
+        } else {
+            decoded(self.name).cmp(decoded(other.name))
+        }
+    }
+    fn field(&self) -> Field {
+        Field::Query(self.offset)
+    }
+}
+
+impl Pair<'_> {
+    fn name_is(&self, literal: &str) -> bool {
+        decoded(self.name).eq(literal.bytes())
+    }
+
+    /// Every `%` starts a valid escape, and name and value decode to UTF-8.
+    fn check(&self) -> Result<(), Error> {
+        let value_offset = self.offset + self.name.len() + 1;
+        for (text, offset) in [(self.name, self.offset), (self.value, value_offset)] {
+            let bytes = text.as_bytes();
+            for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'%') {
+                let ok = matches!(bytes.get(i + 1..i + 3), Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some());
+                if !ok {
+                    return Err(Error::BadEscape { offset: offset + i });
+                }
+            }
+            if !is_utf8(decoded(text)) {
+                return Err(Error::InvalidUtf8(Field::Query(self.offset)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The non-empty `&`-separated components of a query, split at the first `=`
+/// (a component without one has an empty value), as form decoding does.
+#[derive(Clone)]
+struct Pairs<'q> {
+    query: &'q str,
+    pos: usize,
+}
+
+fn pairs(query: &str) -> Pairs<'_> {
+    Pairs { query, pos: 0 }
+}
+
+impl<'q> Iterator for Pairs<'q> {
+    type Item = Pair<'q>;
+
+    fn next(&mut self) -> Option<Pair<'q>> {
+        loop {
+            let rest = self.query.get(self.pos..)?;
+            let len = rest.find('&').unwrap_or(rest.len());
+            let offset = self.pos;
+            self.pos += len + 1;
+            let component = &rest[..len];
+            if component.is_empty() {
+                continue;
+            }
+            let (name, value) = component.split_once('=').unwrap_or((component, ""));
+            let plain_name = !name.bytes().any(|b| b == b'%' || b == b'+');
+            return Some(Pair {
+                offset,
+                name,
+                value,
+                plain_name,
+            });
+        }
+    }
+}
+
+fn hex(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The first decoded byte of form-encoded `bytes` and what follows it:
+/// `+` is a space, `%XX` a byte. A `%` without two hex digits stands for
+/// itself (callers check escapes first, so it is not met in practice).
+fn decode_one(bytes: &[u8]) -> Option<(u8, &[u8])> {
+    let (&first, rest) = bytes.split_first()?;
+    Some(match (first, rest) {
+        (b'+', _) => (b' ', rest),
+        (b'%', &[hi, lo, ref tail @ ..]) => match (hex(hi), hex(lo)) {
+            (Some(hi), Some(lo)) => (hi << 4 | lo, tail),
+            _ => (first, rest),
+        },
+        _ => (first, rest),
+    })
+}
+
+/// The decoded bytes of a form-encoded component.
+#[derive(Clone)]
+struct Decoded<'q>(&'q [u8]);
+
+fn decoded(text: &str) -> Decoded<'_> {
+    Decoded(text.as_bytes())
+}
+
+impl Iterator for Decoded<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        let (byte, rest) = decode_one(self.0)?;
+        self.0 = rest;
+        Some(byte)
+    }
+}
+
+/// Puts the decoded form of `text`, passing runs without escapes on whole.
+fn put_decoded(out: &mut impl Sink, text: &str) {
+    let mut rest = text.as_bytes();
+    while !rest.is_empty() {
+        let run = rest
+            .iter()
+            .position(|&b| b == b'%' || b == b'+')
+            .unwrap_or(rest.len());
+        let (literal, escaped) = rest.split_at(run);
+        out.put(literal);
+        rest = match decode_one(escaped) {
+            Some((byte, after)) => {
+                out.put(&[byte]);
+                after
+            }
+            None => escaped,
+        };
+    }
+}
+
+/// Whether `bytes` are well-formed UTF-8 (Unicode 15, table 3-7: no overlong
+/// forms, no surrogates, nothing above U+10FFFF), checked as they stream by.
+fn is_utf8(bytes: impl Iterator<Item = u8>) -> bool {
+    // Continuation bytes still expected, and the range the next one must be in.
+    let (mut need, mut lo, mut hi) = (0u8, 0x80u8, 0xBFu8);
+    for b in bytes {
+        if need > 0 {
+            if b < lo || b > hi {
+                return false;
+            }
+            need -= 1;
+            lo = 0x80;
+            hi = 0xBF;
+            continue;
+        }
+        match b {
+            0x00..=0x7F => {}
+            0xC2..=0xDF => need = 1,
+            0xE0 => (need, lo) = (2, 0xA0),
+            0xE1..=0xEC | 0xEE..=0xEF => need = 2,
+            0xED => (need, hi) = (2, 0x9F),
+            0xF0 => (need, lo) = (3, 0x90),
+            0xF1..=0xF3 => need = 3,
+            0xF4 => (need, hi) = (3, 0x8F),
+            _ => return false,
+        }
+    }
+    need == 0
+}
+
+impl Signer<'_> {
+    /// Checks the query and emits the message its signature should sign:
+    /// this signer's access key and account, then `name ++ value` (decoded)
+    /// of every parameter but `accesskey`, `signature`, `l` and `ordercode`,
+    /// in byte-wise order of the decoded names. Returns the raw values of
+    /// `accesskey` and `signature`.
+    fn emit_return_payload<'q>(
+        &self,
+        query: &'q str,
+        out: &mut impl Sink,
+    ) -> Result<(Option<&'q str>, Option<&'q str>), Error> {
+        self.widget_account()?;
+        let (mut access_key, mut signature) = (None, None);
+        for pair in pairs(query) {
+            pair.check()?;
+            if pair.name_is(ACCESS_KEY) {
+                access_key = Some(pair.value);
+            } else if pair.name_is(SIGNATURE) {
+                signature = Some(pair.value);
+            }
+        }
+        out.put_str(self.access_key());
+        out.put_str(self.account());
+        for_each_sorted(pairs(query), |pair| {
+            let unsigned = RESERVED.iter().chain(&UNSIGNED).any(|n| pair.name_is(n));
+            if !unsigned {
+                put_decoded(out, pair.name);
+                put_decoded(out, pair.value);
+            }
+            Ok(())
+        })?;
+        Ok((access_key, signature))
+    }
+
+    /// Verifies the query string of a return URL (the part after `?`, without
+    /// a `#fragment`), as Ticketmatic's official clients do:
+    ///
+    /// 1. the query is form-decoded (`%XX`, and `+` is a space); bad escapes,
+    ///    names or values that decode to invalid UTF-8, and a name that
+    ///    appears twice are refused as malformed ([`Error::BadEscape`],
+    ///    [`Error::InvalidUtf8`], [`Error::DuplicateName`]);
+    /// 2. `accesskey` must be this signer's access key, else
+    ///    [`Error::BadAccessKey`];
+    /// 3. `signature` must be present, else [`Error::SignatureMissing`];
+    /// 4. the widget signature of the other parameters (`l` and `ordercode`
+    ///    not signed, names sorted) must equal it, compared in constant time,
+    ///    else [`Error::SignatureMismatch`]. Signatures are lower-case hex: an
+    ///    upper-case one does not match.
+    ///
+    /// Nothing is allocated or copied: the query is walked again for each
+    /// step, so any number of parameters of any length is handled.
+    ///
+    /// ```
+    /// use ticketmatic_sign::{Error, Signer};
+    ///
+    /// let signer = Signer::new(
+    ///     "142dda885ec6024f934a40c1",
+    ///     b"abd2e5893bd447dc7331af1db8df42fdc62fc5c8f9f04784",
+    ///     "club",
+    /// )?;
+    /// let query = "orderid=2715&status=ok&accesskey=142dda885ec6024f934a40c1\
+    ///     &signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658";
+    /// assert_eq!(signer.verify_return_url(query), Ok(()));
+    ///
+    /// let tampered = query.replace("2715", "2716");
+    /// assert_eq!(signer.verify_return_url(&tampered), Err(Error::SignatureMismatch));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn verify_return_url(&self, query: &str) -> Result<(), Error> {
+        let mut mac = self.mac();
+        let (access_key, signature) = self.emit_return_payload(query, &mut mac)?;
+        match access_key {
+            Some(key) if decoded(key).eq(self.access_key().bytes()) => {}
+            _ => return Err(Error::BadAccessKey),
+        }
+        let signature = signature.ok_or(Error::SignatureMissing)?;
+        let mut hex = [0u8; Signature::LEN];
+        let mut len = 0;
+        for byte in decoded(signature) {
+            match hex.get_mut(len) {
+                Some(slot) => *slot = byte,
+                None => return Err(Error::SignatureMismatch),
+            }
+            len += 1;
+        }
+        if len != Signature::LEN {
+            return Err(Error::SignatureMismatch);
+        }
+        let mut tag = [0u8; 32];
+        // `lower::decode` refuses upper-case digits and, like `verify_slice`,
+        // takes time independent of the digits' values.
+        base16ct::lower::decode(hex, &mut tag).map_err(|_| Error::SignatureMismatch)?;
+        mac.verify_slice(&tag).map_err(|_| Error::SignatureMismatch)
+    }
+
+    /// Writes the message whose signature [`verify_return_url`](Self::verify_return_url)
+    /// expects for `query` into `buf`: what to compare when a return URL
+    /// unexpectedly fails to verify. The same query checks apply.
+    ///
+    /// ```
+    /// # use ticketmatic_sign::Signer;
+    /// let signer = Signer::new("key", b"secret", "club")?;
+    /// let mut buf = [0u8; 64];
+    /// assert_eq!(
+    ///     signer.return_url_payload("status=ok&l=nl&url=a+b%2Fc&signature=x&accesskey=key", &mut buf)?,
+    ///     "keyclubstatusokurla b/c"
+    /// );
+    /// # Ok::<(), ticketmatic_sign::Error>(())
+    /// ```
+    pub fn return_url_payload<'b>(&self, query: &str, buf: &'b mut [u8]) -> Result<&'b str, Error> {
+        let mut count = Count::default();
+        self.emit_return_payload(query, &mut count)?;
+        let mut out = Cursor::with_room(buf, count.0)?;
+        self.emit_return_payload(query, &mut out)?;
+        out.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_check_agrees_with_core_on_all_short_sequences() {
+        let mut buf = [0u8; 3];
+        for a in 0..=255u8 {
+            buf[0] = a;
+            assert_eq!(
+                is_utf8(buf[..1].iter().copied()),
+                core::str::from_utf8(&buf[..1]).is_ok()
+            );
+            for b in 0..=255u8 {
+                buf[1] = b;
+                assert_eq!(
+                    is_utf8(buf[..2].iter().copied()),
+                    core::str::from_utf8(&buf[..2]).is_ok()
+                );
+                if a < 0xC0 {
+                    continue; // a third byte after ASCII or a stray continuation adds nothing new
+                }
+                for c in 0..=255u8 {
+                    buf[2] = c;
+                    assert_eq!(
+                        is_utf8(buf.iter().copied()),
+                        core::str::from_utf8(&buf).is_ok(),
+                        "{buf:02x?}"
+                    );
+                }
+            }
+        }
+        for four in [
+            [0xF0, 0x9F, 0x8E, 0xAD],
+            [0xF4, 0x8F, 0xBF, 0xBF],
+            [0xF4, 0x90, 0x80, 0x80],
+            [0xF0, 0x8F, 0xBF, 0xBF],
+        ] {
+            assert_eq!(
+                is_utf8(four.iter().copied()),
+                core::str::from_utf8(&four).is_ok(),
+                "{four:02x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decoding() {
+        let d = |s: &str| -> ([u8; 32], usize) {
+            let mut out = [0u8; 32];
+            let mut n = 0;
+            for b in decoded(s) {
+                out[n] = b;
+                n += 1;
+            }
+            (out, n)
+        };
+        let (out, n) = d("a+b%2Fc%e2%82%ac%41");
+        assert_eq!(&out[..n], "a b/c€A".as_bytes());
+        let mut cursor_buf = [0u8; 32];
+        let mut cursor = Cursor::with_room(&mut cursor_buf, 32).unwrap();
+        put_decoded(&mut cursor, "a+b%2Fc%e2%82%ac%41");
+        assert_eq!(cursor.finish(), Ok("a b/c€A"));
+    }
+
+    #[test]
+    fn pairs_split_like_form_decoding() {
+        let got: [(usize, &str, &str); 4] = {
+            let mut it = pairs("&a=1&&b&c=x=y&=v&");
+            let mut next = || {
+                let p = it.next().unwrap();
+                (p.offset, p.name, p.value)
+            };
+            [next(), next(), next(), next()]
+        };
+        assert_eq!(
+            got,
+            [(1, "a", "1"), (6, "b", ""), (8, "c", "x=y"), (14, "", "v")]
+        );
+        assert!(pairs("&a=1&&b&c=x=y&=v&").nth(4).is_none());
+        assert!(pairs("").next().is_none());
+    }
+
+    #[test]
+    fn malformed_queries() {
+        let signer = Signer::new("key", b"secret", "club").unwrap();
+        let cases: [(&str, Error); 7] = [
+            ("a=%zz", Error::BadEscape { offset: 2 }),
+            ("a=1&b=%4", Error::BadEscape { offset: 6 }),
+            ("a%=1", Error::BadEscape { offset: 1 }),
+            ("a=%ff", Error::InvalidUtf8(Field::Query(0))),
+            ("x=1&a=%C3", Error::InvalidUtf8(Field::Query(4))),
+            (
+                "a=1&a=2&accesskey=key&signature=0",
+                Error::DuplicateName(Field::Query(4)),
+            ),
+            ("a+b=1&a%20b=2", Error::DuplicateName(Field::Query(6))),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(signer.verify_return_url(query), Err(expected), "{query}");
+        }
+        // Two signatures or two access keys are ambiguous: refused as malformed.
+        assert_eq!(
+            signer.verify_return_url("accesskey=key&signature=a&signature=b"),
+            Err(Error::DuplicateName(Field::Query(26)))
+        );
+        let no_account = Signer::new("key", b"secret", "").unwrap();
+        assert_eq!(
+            no_account.verify_return_url("accesskey=key&signature=a"),
+            Err(Error::Empty(Field::Account))
+        );
+    }
+}
