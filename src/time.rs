@@ -454,6 +454,17 @@ mod tests {
         assert_eq!(prev.as_str(), "9999-12-31T00:00:00");
     }
 
+    #[cfg(feature = "std")]
+    #[test]
+    fn now_reads_the_clock() {
+        let before = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let now = Timestamp::now().unwrap().unix();
+        assert!(now >= before && now <= before + 5, "{now} vs {before}");
+    }
+
     #[test]
     fn order_is_chronological() {
         let a = Timestamp::from_unix(1_000).unwrap();

@@ -1,0 +1,656 @@
+//! The public API, capability by capability. Expected values come from the
+//! SPEC's worked example, the shared vectors, or are written out by hand.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use ticketmatic_sign::{
+    authorization_len, encode, Error, Field, Signature, Signer, Timestamp, AUTHORIZATION_CAPACITY,
+    MAX_ACCESS_KEY_LEN,
+};
+
+const DOC_KEY: &str = "azertyuiop";
+const DOC_SECRET: &[u8] = b"qsdfghjklm";
+const DOC_ACCOUNT: &str = "myaccountname";
+const DOC_PARAMS: [(&str, &str); 4] = [
+    ("event", "123"),
+    ("l", "fr"),
+    ("returnurl", "http://www.ticketmatic.com"),
+    ("skinid", "25"),
+];
+const DOC_SIGNATURE: &str = "0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8";
+const DOC_URL: &str = "https://apps.ticketmatic.com/widgets/myaccountname/addtickets?event=123&l=fr&returnurl=http%3A%2F%2Fwww.ticketmatic.com&skinid=25&accesskey=azertyuiop&signature=0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8";
+
+fn doc_signer() -> Signer<'static> {
+    Signer::new(DOC_KEY, DOC_SECRET, DOC_ACCOUNT).unwrap()
+}
+
+/// Plain HMAC-SHA256 in hex, straight from the `hmac` crate.
+fn reference_hmac(secret: &[u8], message: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap();
+    mac.update(message.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+// ----- Construction ----------------------------------------------------------
+
+#[test]
+fn access_key_is_checked() {
+    let ok = |key: &str| Signer::new(key, b"s", "club").map(|_| ());
+    assert_eq!(ok(""), Err(Error::Empty(Field::AccessKey)));
+    assert_eq!(ok(&"k".repeat(MAX_ACCESS_KEY_LEN)), Ok(()));
+    assert_eq!(
+        ok(&"k".repeat(MAX_ACCESS_KEY_LEN + 1)),
+        Err(Error::AccessKeyTooLong { len: 65 })
+    );
+    assert_eq!(ok("!~\"&+=%/"), Ok(()), "all visible ASCII is allowed");
+    for (key, index, byte) in [
+        ("ab cd", 2, b' '),
+        ("abc\r\nX-Evil: 1", 3, b'\r'),
+        ("abc\n", 3, b'\n'),
+        ("\tabc", 0, b'\t'),
+        ("abc\x7f", 3, 0x7f),
+        ("abcé", 3, 0xc3),
+    ] {
+        assert_eq!(
+            ok(key),
+            Err(Error::InvalidByte {
+                field: Field::AccessKey,
+                index,
+                byte
+            }),
+            "{key:?}"
+        );
+    }
+}
+
+#[test]
+fn secret_and_account_are_checked() {
+    assert_eq!(
+        Signer::new("key", b"", "club").unwrap_err(),
+        Error::Empty(Field::SecretKey)
+    );
+    for account in ["club", "my-account.name_1~", "", "a.", "..."] {
+        assert!(Signer::new("key", b"s", account).is_ok(), "{account:?}");
+    }
+    assert_eq!(
+        Signer::new("key", b"s", ".").unwrap_err(),
+        Error::DotSegment(Field::Account)
+    );
+    assert_eq!(
+        Signer::new("key", b"s", "..").unwrap_err(),
+        Error::DotSegment(Field::Account)
+    );
+    for (account, index, byte) in [
+        ("../admin", 2, b'/'),
+        ("a b", 1, b' '),
+        ("a%2F", 1, b'%'),
+        ("café", 3, 0xc3),
+        ("a?x", 1, b'?'),
+    ] {
+        assert_eq!(
+            Signer::new("key", b"s", account).unwrap_err(),
+            Error::InvalidByte {
+                field: Field::Account,
+                index,
+                byte
+            },
+            "{account:?}"
+        );
+    }
+}
+
+#[test]
+fn debug_does_not_show_the_secret() {
+    let shown = format!("{:?}", Signer::new("key", b"topsecret", "club").unwrap());
+    assert!(shown.contains("key") && shown.contains("club"), "{shown}");
+    assert!(!shown.contains("topsecret"), "{shown}");
+}
+
+// ----- API requests ----------------------------------------------------------
+
+/// The vector of the Clojure client's tests (shared vector `clj-client-test`).
+const CLJ_HEADER: &str = "TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 sign=192437c5f28b8dd431c57bac1f3552d671cd4eb50382961dfb413d731d050590";
+
+#[test]
+fn header_into_buffers_of_every_size() {
+    let signer = Signer::new("xyz", b"xyz", "ticketmatic").unwrap();
+    let ts = Timestamp::parse("2017-07-29T16:40:46").unwrap();
+    let needed = authorization_len(3);
+    assert_eq!(needed, CLJ_HEADER.len());
+    for size in 0..needed {
+        let mut buf = vec![0xAAu8; size];
+        assert_eq!(
+            signer.authorization(ts, &mut buf),
+            Err(Error::BufferTooSmall { needed })
+        );
+        assert!(
+            buf.iter().all(|&b| b == 0xAA),
+            "nothing written at size {size}"
+        );
+    }
+    let mut buf = vec![0u8; needed];
+    assert_eq!(signer.authorization(ts, &mut buf), Ok(CLJ_HEADER));
+    let mut big = [0u8; 1000];
+    assert_eq!(signer.authorization(ts, &mut big), Ok(CLJ_HEADER));
+    assert_eq!(signer.authorization_string(ts).as_str(), CLJ_HEADER);
+}
+
+#[test]
+fn header_capacity_covers_the_longest_key() {
+    let key = "K".repeat(MAX_ACCESS_KEY_LEN);
+    let signer = Signer::new(&key, b"s", "club").unwrap();
+    let header = signer.authorization_string(Timestamp::MAX);
+    assert_eq!(header.len(), AUTHORIZATION_CAPACITY);
+    assert_eq!(AUTHORIZATION_CAPACITY, 176);
+    assert!(header.starts_with(&format!(
+        "TM-HMAC-SHA256 key={key} ts=9999-12-31T23:59:59 sign="
+    )));
+}
+
+#[test]
+fn header_payload_is_what_is_signed() {
+    // SPEC section 1: accesskey ++ accountname ++ timestamp; account-less calls
+    // sign an empty name.
+    for account in ["ticketmatic", ""] {
+        let signer = Signer::new("xyz", b"xyz", account).unwrap();
+        let ts = Timestamp::from_unix(1_501_346_446).unwrap();
+        let mut buf = [0u8; 64];
+        let payload = signer.authorization_payload(ts, &mut buf).unwrap();
+        assert_eq!(payload, format!("xyz{account}2017-07-29T16:40:46"));
+        let header = signer.authorization_string(ts);
+        assert_eq!(
+            header.rsplit("sign=").next().unwrap(),
+            reference_hmac(b"xyz", payload)
+        );
+        let mut small = [0u8; 10];
+        assert_eq!(
+            signer.authorization_payload(ts, &mut small),
+            Err(Error::BufferTooSmall {
+                needed: payload.len()
+            })
+        );
+    }
+}
+
+// ----- Widget signatures -----------------------------------------------------
+
+#[test]
+fn documented_widget_example() {
+    let signer = doc_signer();
+    assert_eq!(
+        signer.widget_signature(&DOC_PARAMS).unwrap().as_str(),
+        DOC_SIGNATURE
+    );
+    let mut buf = [0u8; 256];
+    assert_eq!(
+        signer.widget_payload(&DOC_PARAMS, &mut buf),
+        Ok("azertyuiopmyaccountnameevent123returnurlhttp://www.ticketmatic.comskinid25")
+    );
+    assert_eq!(
+        signer.widget_url("addtickets", &DOC_PARAMS, &mut buf),
+        Ok(DOC_URL)
+    );
+}
+
+#[test]
+fn signature_does_not_depend_on_parameter_order() {
+    let signer = doc_signer();
+    let mut params = DOC_PARAMS;
+    // All 24 orders, by Heap's algorithm.
+    let mut c = [0usize; 4];
+    let mut i = 0;
+    let mut seen = 1;
+    assert_eq!(
+        signer.widget_signature(&params).unwrap().as_str(),
+        DOC_SIGNATURE
+    );
+    while i < 4 {
+        if c[i] < i {
+            params.swap(if i % 2 == 0 { 0 } else { c[i] }, i);
+            assert_eq!(
+                signer.widget_signature(&params).unwrap().as_str(),
+                DOC_SIGNATURE,
+                "{params:?}"
+            );
+            seen += 1;
+            c[i] += 1;
+            i = 0;
+        } else {
+            c[i] = 0;
+            i += 1;
+        }
+    }
+    assert_eq!(seen, 24);
+}
+
+#[test]
+fn parameters_from_slices_vecs_and_iterators() {
+    let signer = doc_signer();
+    let owned: Vec<(String, String)> = DOC_PARAMS
+        .iter()
+        .map(|&(n, v)| (n.to_owned(), v.to_owned()))
+        .collect();
+    assert_eq!(
+        signer.widget_signature(&owned).unwrap().as_str(),
+        DOC_SIGNATURE
+    );
+    assert_eq!(
+        signer.widget_signature(DOC_PARAMS).unwrap().as_str(),
+        DOC_SIGNATURE
+    );
+    let pairs = "event=123 l=fr returnurl=http://www.ticketmatic.com skinid=25";
+    let iter = pairs.split(' ').map(|kv| kv.split_once('=').unwrap());
+    assert_eq!(
+        signer.widget_signature(iter).unwrap().as_str(),
+        DOC_SIGNATURE
+    );
+}
+
+#[test]
+fn only_exact_l_and_ordercode_are_left_out() {
+    let signer = doc_signer();
+    let params = [
+        ("L", "x"),
+        ("l", "fr"),
+        ("Ordercode", "y"),
+        ("ordercode", "Z"),
+        ("lang", "nl"),
+        ("ordercodes", "w"),
+    ];
+    let mut buf = [0u8; 256];
+    let payload = signer.widget_payload(&params, &mut buf).unwrap();
+    assert_eq!(
+        payload,
+        "azertyuiopmyaccountnameLxOrdercodeylangnlordercodesw"
+    );
+    assert_eq!(
+        signer.widget_signature(&params).unwrap().as_str(),
+        reference_hmac(DOC_SECRET, payload)
+    );
+}
+
+#[test]
+fn bad_parameter_lists_are_refused() {
+    let signer = doc_signer();
+    let cases: [(&[(&str, &str)], Error); 6] = [
+        (
+            &[("event", "1"), ("event", "2")],
+            Error::DuplicateName(Field::Param(1)),
+        ),
+        (
+            &[("l", "fr"), ("x", "1"), ("l", "nl")],
+            Error::DuplicateName(Field::Param(2)),
+        ),
+        (&[("event", "1"), ("", "2")], Error::Empty(Field::Param(1))),
+        (&[("accesskey", "k")], Error::ReservedName(Field::Param(0))),
+        (
+            &[("a", "1"), ("signature", "s")],
+            Error::ReservedName(Field::Param(1)),
+        ),
+        (
+            &[("a", ""), ("b", ""), ("a", "")],
+            Error::DuplicateName(Field::Param(2)),
+        ),
+    ];
+    let mut buf = [0u8; 512];
+    for (params, expected) in cases {
+        assert_eq!(
+            signer.widget_signature(params).unwrap_err(),
+            expected,
+            "{params:?}"
+        );
+        assert_eq!(
+            signer.widget_payload(params, &mut buf).unwrap_err(),
+            expected
+        );
+        assert_eq!(
+            signer.widget_url("w", params, &mut buf).unwrap_err(),
+            expected
+        );
+        let mut s = String::new();
+        assert_eq!(
+            signer.write_widget_url("w", params, &mut s).unwrap_err(),
+            expected
+        );
+        assert_eq!(s, "", "nothing written for {params:?}");
+    }
+    // A long list with a duplicate far apart.
+    let names: Vec<String> = (0..100).map(|i| format!("p{i:03}")).collect();
+    let mut params: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+    params[97].0 = "p003";
+    assert_eq!(
+        signer.widget_signature(&params).unwrap_err(),
+        Error::DuplicateName(Field::Param(97))
+    );
+}
+
+#[test]
+fn widgets_need_an_account() {
+    let signer = Signer::new("key", b"s", "").unwrap();
+    let mut buf = [0u8; 256];
+    let e = Error::Empty(Field::Account);
+    assert_eq!(signer.widget_signature(&DOC_PARAMS).unwrap_err(), e);
+    assert_eq!(signer.widget_payload(&DOC_PARAMS, &mut buf).unwrap_err(), e);
+    assert_eq!(
+        signer
+            .widget_url("addtickets", &DOC_PARAMS, &mut buf)
+            .unwrap_err(),
+        e
+    );
+    assert_eq!(
+        signer
+            .verify_return_url("accesskey=key&signature=x")
+            .unwrap_err(),
+        e
+    );
+}
+
+// ----- Widget URLs -----------------------------------------------------------
+
+#[test]
+fn widget_name_is_checked() {
+    let signer = doc_signer();
+    let mut buf = [0u8; 512];
+    let cases = [
+        ("", Error::Empty(Field::Widget)),
+        (".", Error::DotSegment(Field::Widget)),
+        ("..", Error::DotSegment(Field::Widget)),
+        (
+            "../admin",
+            Error::InvalidByte {
+                field: Field::Widget,
+                index: 2,
+                byte: b'/',
+            },
+        ),
+        (
+            "add tickets",
+            Error::InvalidByte {
+                field: Field::Widget,
+                index: 3,
+                byte: b' ',
+            },
+        ),
+        (
+            "x?y=1",
+            Error::InvalidByte {
+                field: Field::Widget,
+                index: 1,
+                byte: b'?',
+            },
+        ),
+    ];
+    for (widget, expected) in cases {
+        assert_eq!(
+            signer.widget_url(widget, &DOC_PARAMS, &mut buf),
+            Err(expected),
+            "{widget:?}"
+        );
+        assert_eq!(
+            signer.write_widget_url(widget, &DOC_PARAMS, &mut String::new()),
+            Err(expected)
+        );
+    }
+}
+
+#[test]
+fn widget_url_into_buffers_of_every_size() {
+    let signer = doc_signer();
+    let needed = signer.widget_url_len("addtickets", &DOC_PARAMS);
+    assert_eq!(needed, DOC_URL.len());
+    for size in 0..needed {
+        let mut buf = vec![0xAAu8; size];
+        assert_eq!(
+            signer.widget_url("addtickets", &DOC_PARAMS, &mut buf),
+            Err(Error::BufferTooSmall { needed })
+        );
+        assert!(
+            buf.iter().all(|&b| b == 0xAA),
+            "nothing written at size {size}"
+        );
+    }
+    let mut buf = vec![0u8; needed];
+    assert_eq!(
+        signer.widget_url("addtickets", &DOC_PARAMS, &mut buf),
+        Ok(DOC_URL)
+    );
+    let mut s = String::new();
+    signer
+        .write_widget_url("addtickets", &DOC_PARAMS, &mut s)
+        .unwrap();
+    assert_eq!(s, DOC_URL);
+    let mut small = heapless::String::<64>::new();
+    assert_eq!(
+        signer.write_widget_url("addtickets", &DOC_PARAMS, &mut small),
+        Err(Error::Write)
+    );
+}
+
+#[test]
+fn url_encodes_names_values_and_access_key() {
+    let signer = Signer::new("k&y=+", b"s", "acct").unwrap();
+    let params = [("a b", "x+y"), ("ë", "/?#"), ("l", "fr")];
+    let mut buf = [0u8; 512];
+    let url = signer.widget_url("w", &params, &mut buf).unwrap();
+    let sig = signer.widget_signature(&params).unwrap();
+    assert_eq!(
+        url,
+        format!(
+            "https://apps.ticketmatic.com/widgets/acct/w?a%20b=x%2By&%C3%AB=%2F%3F%23&l=fr&accesskey=k%26y%3D%2B&signature={sig}"
+        )
+    );
+    // The payload holds the raw text.
+    assert_eq!(
+        signer.widget_payload(&params, &mut buf),
+        Ok("k&y=+accta bx+yë/?#")
+    );
+}
+
+#[test]
+fn base_url_can_be_changed_and_is_checked() {
+    let signer = doc_signer().with_base_url("http://127.0.0.1:9999").unwrap();
+    let mut buf = [0u8; 512];
+    let url = signer
+        .widget_url("addtickets", &DOC_PARAMS, &mut buf)
+        .unwrap();
+    assert_eq!(
+        url,
+        DOC_URL.replace("https://apps.ticketmatic.com", "http://127.0.0.1:9999")
+    );
+    assert_eq!(signer.base_url(), "http://127.0.0.1:9999");
+    assert_eq!(
+        doc_signer()
+            .with_base_url("http://proxy/tm/")
+            .unwrap()
+            .base_url(),
+        "http://proxy/tm"
+    );
+    let bad = [
+        ("", Error::Empty(Field::BaseUrl)),
+        ("/", Error::Empty(Field::BaseUrl)),
+        (
+            "http://a b",
+            Error::InvalidByte {
+                field: Field::BaseUrl,
+                index: 8,
+                byte: b' ',
+            },
+        ),
+        (
+            "http://a?x=1",
+            Error::InvalidByte {
+                field: Field::BaseUrl,
+                index: 8,
+                byte: b'?',
+            },
+        ),
+        (
+            "http://a#f",
+            Error::InvalidByte {
+                field: Field::BaseUrl,
+                index: 8,
+                byte: b'#',
+            },
+        ),
+        (
+            "http://a\r\n",
+            Error::InvalidByte {
+                field: Field::BaseUrl,
+                index: 8,
+                byte: b'\r',
+            },
+        ),
+    ];
+    for (base, expected) in bad {
+        assert_eq!(
+            doc_signer().with_base_url(base).unwrap_err(),
+            expected,
+            "{base:?}"
+        );
+    }
+}
+
+#[test]
+fn encoder_matches_rfc3986_by_hand() {
+    assert_eq!(
+        encode("https://shop.example/a b?c=d&e=f#g").to_string(),
+        "https%3A%2F%2Fshop.example%2Fa%20b%3Fc%3Dd%26e%3Df%23g"
+    );
+    assert_eq!(encode("AZaz09-._~").to_string(), "AZaz09-._~");
+    assert_eq!(
+        encode("!*'();:@&=+$,/?#[]").to_string(),
+        "%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%2F%3F%23%5B%5D"
+    );
+    assert_eq!(encode("🎭").to_string(), "%F0%9F%8E%AD");
+}
+
+// ----- Return URLs -----------------------------------------------------------
+
+#[test]
+fn a_widget_urls_own_query_verifies() {
+    let signer = doc_signer();
+    let mut buf = [0u8; 512];
+    let url = signer
+        .widget_url("addtickets", &DOC_PARAMS, &mut buf)
+        .unwrap();
+    let query = url.split_once('?').unwrap().1;
+    assert_eq!(signer.verify_return_url(query), Ok(()));
+    let mut payload = [0u8; 256];
+    assert_eq!(
+        signer.return_url_payload(query, &mut payload),
+        Ok("azertyuiopmyaccountnameevent123returnurlhttp://www.ticketmatic.comskinid25")
+    );
+}
+
+#[test]
+fn return_url_refusals() {
+    let signer = doc_signer();
+    let sig = DOC_SIGNATURE;
+    let base = "event=123&l=fr&returnurl=http%3A%2F%2Fwww.ticketmatic.com&skinid=25";
+    let check = |query: String| signer.verify_return_url(&query);
+    assert_eq!(
+        check(format!("{base}&accesskey=azertyuiop&signature={sig}")),
+        Ok(())
+    );
+    // `+` and `%20` both decode to a space; `%61` to `a`.
+    assert_eq!(
+        check(format!("{base}&accesskey=%61zertyuiop&signature={sig}")),
+        Ok(())
+    );
+    assert_eq!(
+        check(format!("{base}&signature={sig}")),
+        Err(Error::BadAccessKey)
+    );
+    assert_eq!(
+        check(format!("{base}&accesskey=&signature={sig}")),
+        Err(Error::BadAccessKey)
+    );
+    assert_eq!(
+        check(format!("{base}&accesskey=AZERTYUIOP&signature={sig}")),
+        Err(Error::BadAccessKey)
+    );
+    assert_eq!(
+        check(format!("{base}&accesskey=azertyuiop")),
+        Err(Error::SignatureMissing)
+    );
+    assert_eq!(
+        check(format!("{base}&accesskey=azertyuiop&signature=")),
+        Err(Error::SignatureMismatch)
+    );
+    assert_eq!(
+        check(format!(
+            "{base}&accesskey=azertyuiop&signature={}",
+            &sig[..63]
+        )),
+        Err(Error::SignatureMismatch)
+    );
+    assert_eq!(
+        check(format!("{base}&accesskey=azertyuiop&signature={sig}0")),
+        Err(Error::SignatureMismatch)
+    );
+    assert_eq!(
+        check(format!(
+            "{base}&accesskey=azertyuiop&signature={}",
+            sig.to_uppercase()
+        )),
+        Err(Error::SignatureMismatch)
+    );
+    assert_eq!(
+        check(format!(
+            "{base}&skinid2=1&accesskey=azertyuiop&signature={sig}"
+        )),
+        Err(Error::SignatureMismatch)
+    );
+    // Signature bytes given as escapes decode like any value.
+    let escaped: String = sig.bytes().map(|b| format!("%{b:02X}")).collect();
+    assert_eq!(
+        check(format!("{base}&accesskey=azertyuiop&signature={escaped}")),
+        Ok(())
+    );
+    assert_eq!(check(String::new()), Err(Error::BadAccessKey));
+}
+
+#[test]
+fn signature_equality() {
+    let signer = doc_signer();
+    let a = signer.widget_signature(&DOC_PARAMS).unwrap();
+    let b = signer.widget_signature([("event", "123")]).unwrap();
+    assert_eq!(a, a);
+    assert_ne!(a, b);
+    assert_eq!(a.to_string(), DOC_SIGNATURE);
+    assert_eq!(format!("{a:?}"), format!("Signature({DOC_SIGNATURE})"));
+    assert_eq!(Signature::LEN, 64);
+}
+
+// ----- Errors ----------------------------------------------------------------
+
+#[test]
+fn error_messages_name_the_field_and_reason() {
+    let cases = [
+        (Error::Empty(Field::SecretKey), "secret key: empty"),
+        (Error::AccessKeyTooLong { len: 65 }, "access key: 65 bytes long, at most 64 are allowed"),
+        (
+            Error::InvalidByte { field: Field::AccessKey, index: 3, byte: b'\r' },
+            "access key: byte 3 (0x0d) is not allowed: use visible ASCII without spaces",
+        ),
+        (
+            Error::InvalidByte { field: Field::Account, index: 2, byte: b'/' },
+            "account name: byte 2 (0x2f) is not allowed: only the unreserved characters A-Z a-z 0-9 - . _ ~ are allowed",
+        ),
+        (Error::DotSegment(Field::Widget), "widget name: '.' and '..' are not allowed"),
+        (Error::DuplicateName(Field::Param(1)), "widget parameter 1 (0-based): its name appears more than once"),
+        (Error::DuplicateName(Field::Query(17)), "query parameter at byte 17: its name appears more than once"),
+        (Error::Empty(Field::Account), "account name: empty, but a widget URL needs it as a path segment"),
+        (Error::BufferTooSmall { needed: 115 }, "output buffer too small: 115 bytes needed"),
+        (Error::BadEscape { offset: 4 }, "query: '%' at byte 4 is not followed by two hex digits"),
+        (Error::TimeOutOfRange, "timestamp: outside 1970-01-01T00:00:00 to 9999-12-31T23:59:59"),
+        (Error::SignatureMismatch, "return URL: signature does not match the parameters"),
+    ];
+    for (error, text) in cases {
+        assert_eq!(error.to_string(), text);
+    }
+}
