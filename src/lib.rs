@@ -83,3 +83,8 @@ type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 fn ascii(bytes: &[u8]) -> &str {
     core::str::from_utf8(bytes).unwrap_or_default()
 }
+
+/// The README's examples, run as doc tests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
