@@ -12,9 +12,29 @@ const ESCAPES: &str = "\
     %C0%C1%C2%C3%C4%C5%C6%C7%C8%C9%CA%CB%CC%CD%CE%CF%D0%D1%D2%D3%D4%D5%D6%D7%D8%D9%DA%DB%DC%DD%DE%DF\
     %E0%E1%E2%E3%E4%E5%E6%E7%E8%E9%EA%EB%EC%ED%EE%EF%F0%F1%F2%F3%F4%F5%F6%F7%F8%F9%FA%FB%FC%FD%FE%FF";
 
+/// `UNRESERVED[b]`: whether RFC 3986 leaves byte `b` as it is. A table,
+/// because encoding asks once per byte.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'_' || c == b'~';
+        b += 1;
+    }
+    table
+};
+
 /// Whether RFC 3986 leaves `byte` as it is: `A-Z a-z 0-9 - . _ ~`.
 pub(crate) fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+    UNRESERVED[usize::from(byte)]
+}
+
+/// The length of `text` once encoded.
+pub(crate) fn encoded_len(text: &[u8]) -> usize {
+    text.iter()
+        .map(|&b| if is_unreserved(b) { 1 } else { 3 })
+        .sum()
 }
 
 fn escape(byte: u8) -> &'static str {
@@ -54,10 +74,7 @@ pub struct Encode<'a> {
 impl<'a> Encode<'a> {
     /// The length in bytes of the (rest of the) encoded text.
     pub fn encoded_len(&self) -> usize {
-        let rest = self.input.as_bytes().get(self.pos..).unwrap_or_default();
-        rest.iter()
-            .map(|&b| if is_unreserved(b) { 1 } else { 3 })
-            .sum()
+        encoded_len(self.input.as_bytes().get(self.pos..).unwrap_or_default())
     }
 }
 

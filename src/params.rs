@@ -68,7 +68,7 @@ pub(crate) struct Indexed<P> {
 
 impl<P: Param> Entry for Indexed<P> {
     fn cmp_name(&self, other: &Self) -> Ordering {
-        self.param.name().cmp(other.param.name())
+        cmp_names(self.param.name().as_bytes(), other.param.name().as_bytes())
     }
     fn field(&self) -> Field {
         Field::Param(self.index)
@@ -76,7 +76,18 @@ impl<P: Param> Entry for Indexed<P> {
 }
 
 /// How many entries one pass over the input sorts on the stack.
-const CHUNK: usize = 16;
+const CHUNK: usize = 32;
+
+/// Byte-wise order of two names. Names are short and usually differ early,
+/// where a plain loop beats a call to `memcmp`.
+pub(crate) fn cmp_names(a: &[u8], b: &[u8]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
 
 /// Calls `visit` on every entry in canonical order (byte-wise by name), and
 /// fails with [`Error::DuplicateName`] if two entries have the same name.
@@ -84,9 +95,9 @@ const CHUNK: usize = 16;
 /// Without allocating there is nowhere to sort the whole list, and the
 /// caller's list may be immutable or produced by an iterator. So each pass
 /// over `entries` keeps only the `CHUNK` smallest names greater than the last
-/// one visited, in a small sorted array on the stack, and visits those. Lists
-/// of up to `CHUNK - 1` entries take one pass; longer ones take
-/// `len / CHUNK + 1` passes, with no limit on the length.
+/// one visited, on the stack, and visits those. Lists of fewer than `CHUNK`
+/// entries take one pass; longer ones take `len / CHUNK + 1` passes, with no
+/// limit on the length.
 ///
 /// A name given twice is always seen: in the pass whose chunk holds it, its
 /// other occurrence cannot have been dropped (a name is dropped only when
@@ -102,128 +113,133 @@ where
 {
     let mut last: Option<E> = None;
     loop {
-        let mut chunk = heapless::Vec::<E, CHUNK>::new();
+        // Entries stay where they arrive in `held`; `order` lists their slots
+        // in name order, so inserting moves bytes, not entries.
+        let mut held = heapless::Vec::<E, CHUNK>::new();
+        let mut order = [0u8; CHUNK];
         for entry in entries.clone() {
             if let Some(last) = &last {
                 if entry.cmp_name(last) != Ordering::Greater {
                     continue;
                 }
             }
-            if chunk.is_full() {
-                if let Some(max) = chunk.last() {
-                    if entry.cmp_name(max) == Ordering::Greater {
-                        continue;
-                    }
+            let len = held.len();
+            let (mut lo, mut hi) = (0, len);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                match held[usize::from(order[mid])].cmp_name(&entry) {
+                    Ordering::Less => lo = mid + 1,
+                    Ordering::Greater => hi = mid,
+                    Ordering::Equal => return Err(Error::DuplicateName(entry.field())),
                 }
             }
-            match chunk.binary_search_by(|held| held.cmp_name(&entry)) {
-                Ok(_) => return Err(Error::DuplicateName(entry.field())),
-                Err(at) => {
-                    if chunk.is_full() {
-                        chunk.pop();
-                    }
-                    // Cannot fail: there is room after the pop above.
-                    let _ = chunk.insert(at, entry);
-                }
-            }
+            let slot = if len < CHUNK {
+                // Cannot fail: `len < CHUNK`.
+                let _ = held.push(entry);
+                len
+            } else if lo < CHUNK {
+                // Full: the entry replaces the largest one held.
+                let largest = usize::from(order[CHUNK - 1]);
+                held[largest] = entry;
+                largest
+            } else {
+                continue; // larger than every entry held: a later pass takes it
+            };
+            order.copy_within(lo..len.min(CHUNK - 1), lo + 1);
+            order[lo] = slot as u8;
         }
-        for entry in &chunk {
-            visit(entry)?;
+        for &slot in &order[..held.len()] {
+            visit(&held[usize::from(slot)])?;
         }
-        if !chunk.is_full() {
+        if !held.is_full() {
             return Ok(());
         }
-        last = chunk.pop();
+        last = Some(held.swap_remove(usize::from(order[CHUNK - 1])));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::{format, string::String, vec::Vec};
 
-    /// Runs the sort on names and returns the visited names, joined by spaces,
-    /// into `out`.
-    fn sorted<'o>(names: &[&str], out: &'o mut [u8]) -> Result<&'o str, Error> {
-        let mut len = 0;
-        for_each_sorted(
-            names.iter().enumerate().map(|(index, &n)| Indexed {
-                index,
-                param: (n, ""),
-            }),
-            |e| {
-                let n = e.param.name().as_bytes();
-                out[len..len + n.len()].copy_from_slice(n);
-                out[len + n.len()] = b' ';
-                len += n.len() + 1;
-                Ok(())
-            },
-        )?;
-        Ok(core::str::from_utf8(&out[..len]).unwrap())
+    /// The names `visit` is called with, in order.
+    fn sorted(names: &[String]) -> Result<Vec<String>, Error> {
+        let mut out = Vec::new();
+        let entries = names.iter().enumerate().map(|(index, n)| Indexed {
+            index,
+            param: (n.as_str(), ""),
+        });
+        for_each_sorted(entries, |e| {
+            out.push(String::from(e.param.name()));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn strings(names: &[&str]) -> Vec<String> {
+        names.iter().map(|&n| String::from(n)).collect()
     }
 
     #[test]
     fn sorts_bytewise() {
-        let mut out = [0u8; 256];
         assert_eq!(
-            sorted(&["b", "B", "a", "_x", "aa", "Z"], &mut out),
-            Ok("B Z _x a aa b ")
+            sorted(&strings(&[
+                "b", "B", "a", "_x", "aa", "Z", "ab", "a\u{e9}", "~"
+            ])),
+            Ok(strings(&[
+                "B", "Z", "_x", "a", "aa", "ab", "a\u{e9}", "b", "~"
+            ]))
         );
-        assert_eq!(sorted(&[], &mut out), Ok(""));
+        assert_eq!(sorted(&[]), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn compares_like_slices() {
+        let names: [&[u8]; 7] = [b"", b"a", b"ab", b"b", b"B", b"\xff", b"a\x00"];
+        for a in names {
+            for b in names {
+                assert_eq!(cmp_names(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
     fn sorts_across_chunk_boundaries() {
-        // 0..n for n around multiples of CHUNK, given in a scrambled order;
-        // the expected order is written out independently of the code.
-        const NAMES: [&str; 40] = [
-            "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13",
-            "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27",
-            "28", "29", "30", "31", "32", "33", "34", "35", "36", "37", "38", "39",
-        ];
-        for n in [1, 2, 15, 16, 17, 31, 32, 33, 40] {
-            let mut given = [""; 40];
-            for (i, slot) in given[..n].iter_mut().enumerate() {
-                *slot = NAMES[(i * 7 + 3) % n];
-            }
-            let mut expected = [0u8; 256];
-            let mut len = 0;
-            for name in &NAMES[..n] {
-                expected[len..len + 3].copy_from_slice(&[
-                    name.as_bytes()[0],
-                    name.as_bytes()[1],
-                    b' ',
-                ]);
-                len += 3;
-            }
-            let mut out = [0u8; 256];
-            assert_eq!(
-                sorted(&given[..n], &mut out),
-                Ok(core::str::from_utf8(&expected[..len]).unwrap()),
-                "n = {n}"
-            );
+        for n in [
+            1,
+            2,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 1,
+            2 * CHUNK - 1,
+            2 * CHUNK,
+            2 * CHUNK + 1,
+            5 * CHUNK + 3,
+        ] {
+            // The names 000..n, given in a scrambled order (17 is prime to
+            // every n used); expected order written out independently.
+            let expected: Vec<String> = (0..n).map(|i| format!("{i:03}")).collect();
+            let given: Vec<String> = (0..n).map(|i| format!("{:03}", (i * 17 + 3) % n)).collect();
+            assert_eq!(sorted(&given), Ok(expected), "n = {n}");
+            let reversed: Vec<String> = (0..n).rev().map(|i| format!("{i:03}")).collect();
+            assert_eq!(sorted(&reversed).map(|v| v.len()), Ok(n));
         }
     }
 
     #[test]
     fn finds_duplicates_anywhere() {
-        let mut names = [""; 40];
-        const NAMES: [&str; 40] = [
-            "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "b0", "b1", "b2", "b3",
-            "b4", "b5", "b6", "b7", "b8", "b9", "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7",
-            "c8", "c9", "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9",
-        ];
-        for len in [2, 16, 17, 33, 40] {
+        for len in [2, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 5] {
+            let base: Vec<String> = (0..len).map(|i| format!("n{:03}", (i * 7) % len)).collect();
             for first in 0..len {
                 for second in first + 1..len {
-                    names[..len].copy_from_slice(&NAMES[..len]);
-                    names[second] = names[first];
-                    let mut out = [0u8; 256];
-                    let err = sorted(&names[..len], &mut out).unwrap_err();
-                    match err {
-                        Error::DuplicateName(Field::Param(i)) => {
+                    let mut names = base.clone();
+                    names[second] = names[first].clone();
+                    match sorted(&names) {
+                        Err(Error::DuplicateName(Field::Param(i))) => {
                             assert!(i == first || i == second, "{len} {first} {second}: {i}")
                         }
-                        other => panic!("{other:?}"),
+                        other => panic!("{len} {first} {second}: {other:?}"),
                     }
                 }
             }

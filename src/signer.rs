@@ -130,7 +130,8 @@ pub struct Signer<'a> {
     access_key: &'a str,
     account: &'a str,
     base_url: &'a str,
-    mac: HmacSha256,
+    /// The keyed HMAC after absorbing the prefix every message starts with.
+    prefixed: HmacSha256,
 }
 
 impl fmt::Debug for Signer<'_> {
@@ -156,13 +157,14 @@ impl<'a> Signer<'a> {
             check_segment(account, Field::Account)?;
         }
         // HMAC accepts keys of any length, so this cannot fail.
-        let mac = <HmacSha256 as KeyInit>::new_from_slice(secret_key)
+        let mut prefixed = <HmacSha256 as KeyInit>::new_from_slice(secret_key)
             .map_err(|_| Error::Empty(Field::SecretKey))?;
+        emit_prefix(access_key, account, &mut prefixed);
         Ok(Signer {
             access_key,
             account,
             base_url: DEFAULT_BASE_URL,
-            mac,
+            prefixed,
         })
     }
 
@@ -205,29 +207,42 @@ impl<'a> Signer<'a> {
         self.base_url
     }
 
+    // ----- Signed messages --------------------------------------------------
+
+    /// The HMAC of the message made of the prefix and `message`.
+    pub(crate) fn mac_of(&self, message: &impl Message) -> Result<HmacSha256, Error> {
+        let mut mac = self.prefixed.clone();
+        message.emit(self, &mut mac)?;
+        Ok(mac)
+    }
+
+    /// Writes the message made of the prefix and `message` into `buf`: the
+    /// very bytes [`mac_of`](Self::mac_of) hashes, from the same code.
+    pub(crate) fn payload_of<'b>(
+        &self,
+        message: &impl Message,
+        buf: &'b mut [u8],
+    ) -> Result<&'b str, Error> {
+        let mut count = Count::default();
+        emit_prefix(self.access_key, self.account, &mut count);
+        message.emit(self, &mut count)?;
+        let mut out = Cursor::with_room(buf, count.0)?;
+        emit_prefix(self.access_key, self.account, &mut out);
+        message.emit(self, &mut out)?;
+        out.finish()
+    }
+
     // ----- API requests -----------------------------------------------------
 
-    /// Emits the signed message of an API request: access key, account name,
-    /// timestamp, concatenated.
-    fn emit_authorization_payload(&self, ts: &Timestamp, out: &mut impl Sink) {
-        out.put_str(self.access_key);
-        out.put_str(self.account);
-        out.put(ts.as_bytes());
-    }
-
-    fn authorization_signature(&self, ts: &Timestamp) -> Signature {
-        let mut mac = self.mac.clone();
-        self.emit_authorization_payload(ts, &mut mac);
-        Signature::from_mac(mac)
-    }
-
-    fn emit_authorization(&self, ts: &Timestamp, out: &mut impl Sink) {
+    fn emit_authorization(&self, ts: Timestamp, out: &mut impl Sink) {
+        let mut mac = self.prefixed.clone();
+        emit_request_message(ts, &mut mac);
         out.put_str(SCHEME);
         out.put_str(self.access_key);
         out.put_str(TS);
         out.put(ts.as_bytes());
         out.put_str(SIGN);
-        out.put(self.authorization_signature(ts).as_bytes());
+        out.put(Signature::from_mac(mac).as_bytes());
     }
 
     /// Writes the `Authorization` header value for a request made at `ts` into
@@ -252,7 +267,7 @@ impl<'a> Signer<'a> {
     /// ```
     pub fn authorization<'b>(&self, ts: Timestamp, buf: &'b mut [u8]) -> Result<&'b str, Error> {
         let mut out = Cursor::with_room(buf, authorization_len(self.access_key.len()))?;
-        self.emit_authorization(&ts, &mut out);
+        self.emit_authorization(ts, &mut out);
         out.finish()
     }
 
@@ -273,7 +288,7 @@ impl<'a> Signer<'a> {
             failed: false,
         };
         // Cannot fail: `new` bounds the access key, so the capacity suffices.
-        self.emit_authorization(&ts, &mut out);
+        self.emit_authorization(ts, &mut out);
         header
     }
 
@@ -295,11 +310,7 @@ impl<'a> Signer<'a> {
         ts: Timestamp,
         buf: &'b mut [u8],
     ) -> Result<&'b str, Error> {
-        let mut count = Count::default();
-        self.emit_authorization_payload(&ts, &mut count);
-        let mut out = Cursor::with_room(buf, count.0)?;
-        self.emit_authorization_payload(&ts, &mut out);
-        out.finish()
+        self.payload_of(&ts, buf)
     }
 
     // ----- Widgets ----------------------------------------------------------
@@ -310,38 +321,6 @@ impl<'a> Signer<'a> {
             return Err(Error::Empty(Field::Account));
         }
         Ok(())
-    }
-
-    /// Emits the signed message of a widget URL: access key, account name,
-    /// then `name ++ value` of every parameter but `l` and `ordercode`, in
-    /// byte-wise order of the names. Refuses empty, repeated and reserved names.
-    fn emit_widget_payload<I>(&self, params: I, out: &mut impl Sink) -> Result<(), Error>
-    where
-        I: IntoIterator,
-        I::IntoIter: Clone,
-        I::Item: Param,
-    {
-        self.widget_account()?;
-        out.put_str(self.access_key);
-        out.put_str(self.account);
-        let entries = params
-            .into_iter()
-            .enumerate()
-            .map(|(index, param)| Indexed { index, param });
-        for_each_sorted(entries, |entry| {
-            let name = entry.param.name();
-            if name.is_empty() {
-                return Err(Error::Empty(Field::Param(entry.index)));
-            }
-            if RESERVED.contains(&name) {
-                return Err(Error::ReservedName(Field::Param(entry.index)));
-            }
-            if !UNSIGNED.contains(&name) {
-                out.put_str(name);
-                out.put_str(entry.param.value());
-            }
-            Ok(())
-        })
     }
 
     /// The signature of a widget URL with these parameters, given in any order
@@ -375,9 +354,8 @@ impl<'a> Signer<'a> {
         I::IntoIter: Clone,
         I::Item: Param,
     {
-        let mut mac = self.mac.clone();
-        self.emit_widget_payload(params, &mut mac)?;
-        Ok(Signature::from_mac(mac))
+        self.mac_of(&WidgetParams(params.into_iter()))
+            .map(Signature::from_mac)
     }
 
     /// Writes the exact message that [`widget_signature`](Self::widget_signature)
@@ -401,12 +379,7 @@ impl<'a> Signer<'a> {
         I::IntoIter: Clone,
         I::Item: Param,
     {
-        let params = params.into_iter();
-        let mut count = Count::default();
-        self.emit_widget_payload(params.clone(), &mut count)?;
-        let mut out = Cursor::with_room(buf, count.0)?;
-        self.emit_widget_payload(params, &mut out)?;
-        out.finish()
+        self.payload_of(&WidgetParams(params.into_iter()), buf)
     }
 
     fn emit_widget_url<I>(
@@ -550,11 +523,63 @@ impl<'a> Signer<'a> {
         self.emit_widget_url(widget, params, &signature, &mut out);
         out.finish()
     }
+}
 
-    // ----- Shared with verification ----------------------------------------
+/// What follows the prefix in a signed message. Each message is emitted by
+/// one implementation, for the HMAC and for "explain" alike.
+pub(crate) trait Message {
+    fn emit(&self, signer: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error>;
+}
 
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        self.mac.clone()
+/// Every signed message starts with the access key and the account name.
+fn emit_prefix(access_key: &str, account: &str, out: &mut impl Sink) {
+    out.put_str(access_key);
+    out.put_str(account);
+}
+
+/// An API request signs the timestamp after the prefix.
+fn emit_request_message(ts: Timestamp, out: &mut impl Sink) {
+    out.put(ts.as_bytes());
+}
+
+impl Message for Timestamp {
+    fn emit(&self, _: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error> {
+        emit_request_message(*self, out);
+        Ok(())
+    }
+}
+
+/// A widget URL signs, after the prefix, `name ++ value` of every parameter
+/// but `l` and `ordercode`, in byte-wise order of the names. Empty, repeated
+/// and reserved names are refused.
+struct WidgetParams<I>(I);
+
+impl<I> Message for WidgetParams<I>
+where
+    I: Iterator + Clone,
+    I::Item: Param,
+{
+    fn emit(&self, signer: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error> {
+        signer.widget_account()?;
+        let entries = self
+            .0
+            .clone()
+            .enumerate()
+            .map(|(index, param)| Indexed { index, param });
+        for_each_sorted(entries, |entry| {
+            let name = entry.param.name();
+            if name.is_empty() {
+                return Err(Error::Empty(Field::Param(entry.index)));
+            }
+            if RESERVED.contains(&name) {
+                return Err(Error::ReservedName(Field::Param(entry.index)));
+            }
+            if !UNSIGNED.contains(&name) {
+                out.put_str(name);
+                out.put_str(entry.param.value());
+            }
+            Ok(())
+        })
     }
 }
 

@@ -7,7 +7,8 @@ use core::fmt;
 
 use hmac::Mac;
 
-use crate::{encode, Error, HmacSha256};
+use crate::encode::{encode, encoded_len};
+use crate::{Error, HmacSha256};
 
 /// A destination for bytes. Writing never fails part-way through emitting
 /// code: a sink that can fail remembers it, and is asked once at the end.
@@ -39,6 +40,10 @@ pub(crate) struct Count(pub(crate) usize);
 impl Sink for Count {
     fn put(&mut self, bytes: &[u8]) {
         self.0 += bytes.len();
+    }
+
+    fn put_encoded(&mut self, text: &str) {
+        self.0 += encoded_len(text.as_bytes());
     }
 }
 

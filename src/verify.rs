@@ -10,7 +10,8 @@ use core::cmp::Ordering;
 use hmac::Mac;
 
 use crate::params::{for_each_sorted, Entry, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED};
-use crate::sink::{Count, Cursor, Sink};
+use crate::signer::Message;
+use crate::sink::Sink;
 use crate::{Error, Field, Signature, Signer};
 
 /// One `name=value` component of a query, still form-encoded.
@@ -47,6 +48,9 @@ impl Pair<'_> {
         let value_offset = self.offset + self.name.len() + 1;
         for (text, offset) in [(self.name, self.offset), (self.value, value_offset)] {
             let bytes = text.as_bytes();
+            if !bytes.contains(&b'%') {
+                continue; // a slice of a `&str` cut at ASCII bytes is UTF-8, `+` or not
+            }
             for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'%') {
                 let ok = matches!(bytes.get(i + 1..i + 3), Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some());
                 if !ok {
@@ -189,40 +193,28 @@ fn is_utf8(bytes: impl Iterator<Item = u8>) -> bool {
     need == 0
 }
 
-impl Signer<'_> {
-    /// Checks the query and emits the message its signature should sign:
-    /// this signer's access key and account, then `name ++ value` (decoded)
-    /// of every parameter but `accesskey`, `signature`, `l` and `ordercode`,
-    /// in byte-wise order of the decoded names. Returns the raw values of
-    /// `accesskey` and `signature`.
-    fn emit_return_payload<'q>(
-        &self,
-        query: &'q str,
-        out: &mut impl Sink,
-    ) -> Result<(Option<&'q str>, Option<&'q str>), Error> {
-        self.widget_account()?;
-        let (mut access_key, mut signature) = (None, None);
-        for pair in pairs(query) {
+/// A return URL's query signs, after the prefix, `name ++ value` (decoded)
+/// of every parameter but `accesskey`, `signature`, `l` and `ordercode`, in
+/// byte-wise order of the decoded names. Malformed queries are refused.
+struct ReturnQuery<'q>(&'q str);
+
+impl Message for ReturnQuery<'_> {
+    fn emit(&self, signer: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error> {
+        signer.widget_account()?;
+        for pair in pairs(self.0) {
             pair.check()?;
-            if pair.name_is(ACCESS_KEY) {
-                access_key = Some(pair.value);
-            } else if pair.name_is(SIGNATURE) {
-                signature = Some(pair.value);
-            }
         }
-        out.put_str(self.access_key());
-        out.put_str(self.account());
-        for_each_sorted(pairs(query), |pair| {
-            let unsigned = RESERVED.iter().chain(&UNSIGNED).any(|n| pair.name_is(n));
-            if !unsigned {
+        for_each_sorted(pairs(self.0), |pair| {
+            if !RESERVED.iter().chain(&UNSIGNED).any(|n| pair.name_is(n)) {
                 put_decoded(out, pair.name);
                 put_decoded(out, pair.value);
             }
             Ok(())
-        })?;
-        Ok((access_key, signature))
+        })
     }
+}
 
+impl Signer<'_> {
     /// Verifies the query string of a return URL (the part after `?`, without
     /// a `#fragment`), as Ticketmatic's official clients do:
     ///
@@ -258,13 +250,13 @@ impl Signer<'_> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn verify_return_url(&self, query: &str) -> Result<(), Error> {
-        let mut mac = self.mac();
-        let (access_key, signature) = self.emit_return_payload(query, &mut mac)?;
-        match access_key {
+        let mac = self.mac_of(&ReturnQuery(query))?;
+        let value_of = |name| pairs(query).find(|p| p.name_is(name)).map(|p| p.value);
+        match value_of(ACCESS_KEY) {
             Some(key) if decoded(key).eq(self.access_key().bytes()) => {}
             _ => return Err(Error::BadAccessKey),
         }
-        let signature = signature.ok_or(Error::SignatureMissing)?;
+        let signature = value_of(SIGNATURE).ok_or(Error::SignatureMissing)?;
         let mut hex = [0u8; Signature::LEN];
         let mut len = 0;
         for byte in decoded(signature) {
@@ -299,11 +291,7 @@ impl Signer<'_> {
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
     pub fn return_url_payload<'b>(&self, query: &str, buf: &'b mut [u8]) -> Result<&'b str, Error> {
-        let mut count = Count::default();
-        self.emit_return_payload(query, &mut count)?;
-        let mut out = Cursor::with_room(buf, count.0)?;
-        self.emit_return_payload(query, &mut out)?;
-        out.finish()
+        self.payload_of(&ReturnQuery(query), buf)
     }
 }
 
@@ -367,7 +355,7 @@ mod tests {
         let (out, n) = d("a+b%2Fc%e2%82%ac%41");
         assert_eq!(&out[..n], "a b/c€A".as_bytes());
         let mut cursor_buf = [0u8; 32];
-        let mut cursor = Cursor::with_room(&mut cursor_buf, 32).unwrap();
+        let mut cursor = crate::sink::Cursor::with_room(&mut cursor_buf, 32).unwrap();
         put_decoded(&mut cursor, "a+b%2Fc%e2%82%ac%41");
         assert_eq!(cursor.finish(), Ok("a b/c€A"));
     }
