@@ -37,7 +37,8 @@ pub(crate) fn encoded_len(text: &[u8]) -> usize {
         .sum()
 }
 
-fn escape(byte: u8) -> &'static str {
+/// `%XX` for `byte`.
+pub(crate) fn escape(byte: u8) -> &'static str {
     let at = usize::from(byte) * 3;
     ESCAPES.get(at..at + 3).unwrap_or("")
 }

@@ -56,6 +56,8 @@ pub(crate) const RESERVED: [&str; 2] = [ACCESS_KEY, SIGNATURE];
 pub(crate) trait Entry {
     /// Byte-wise order of the names (as they are signed, i.e. decoded).
     fn cmp_name(&self, other: &Self) -> Ordering;
+    /// [`name_key`] of the name (as it is signed, i.e. decoded).
+    fn key(&self) -> u64;
     /// Where the entry came from, for error messages.
     fn field(&self) -> Field;
 }
@@ -69,6 +71,9 @@ pub(crate) struct Indexed<P> {
 impl<P: Param> Entry for Indexed<P> {
     fn cmp_name(&self, other: &Self) -> Ordering {
         cmp_names(self.param.name().as_bytes(), other.param.name().as_bytes())
+    }
+    fn key(&self) -> u64 {
+        name_key(self.param.name().bytes())
     }
     fn field(&self) -> Field {
         Field::Param(self.index)
@@ -87,6 +92,24 @@ pub(crate) fn cmp_names(a: &[u8], b: &[u8]) -> Ordering {
         }
     }
     a.len().cmp(&b.len())
+}
+
+/// The first 8 bytes of a name as a big-endian number, zero-padded. Where two
+/// keys differ, they order like the names (a zero of padding meets a byte that
+/// differs from it only where the shorter name is a prefix of the longer), so
+/// most comparisons while sorting are one integer comparison.
+pub(crate) fn name_key(name: impl Iterator<Item = u8>) -> u64 {
+    let mut key = 0u64;
+    let mut len = 0;
+    for byte in name.take(8) {
+        key = key << 8 | u64::from(byte);
+        len += 1;
+    }
+    if len == 0 {
+        0
+    } else {
+        key << (8 * (8 - len))
+    }
 }
 
 /// Calls `visit` on every entry in canonical order (byte-wise by name), and
@@ -111,15 +134,20 @@ where
     E: Entry,
     I: Iterator<Item = E> + Clone,
 {
-    let mut last: Option<E> = None;
+    let order_of =
+        |a_key: u64, a: &E, b_key: u64, b: &E| a_key.cmp(&b_key).then_with(|| a.cmp_name(b));
+    let mut last: Option<(u64, E)> = None;
     loop {
-        // Entries stay where they arrive in `held`; `order` lists their slots
-        // in name order, so inserting moves bytes, not entries.
+        // Entries stay where they arrive in `held`, with their keys at the
+        // same slot in `keys`; `order` lists the slots in name order, so
+        // inserting moves bytes, not entries.
         let mut held = heapless::Vec::<E, CHUNK>::new();
+        let mut keys = [0u64; CHUNK];
         let mut order = [0u8; CHUNK];
         for entry in entries.clone() {
-            if let Some(last) = &last {
-                if entry.cmp_name(last) != Ordering::Greater {
+            let key = entry.key();
+            if let Some((last_key, last)) = &last {
+                if order_of(key, &entry, *last_key, last) != Ordering::Greater {
                     continue;
                 }
             }
@@ -127,7 +155,8 @@ where
             let (mut lo, mut hi) = (0, len);
             while lo < hi {
                 let mid = (lo + hi) / 2;
-                match held[usize::from(order[mid])].cmp_name(&entry) {
+                let slot = usize::from(order[mid]);
+                match order_of(keys[slot], &held[slot], key, &entry) {
                     Ordering::Less => lo = mid + 1,
                     Ordering::Greater => hi = mid,
                     Ordering::Equal => return Err(Error::DuplicateName(entry.field())),
@@ -145,6 +174,7 @@ where
             } else {
                 continue; // larger than every entry held: a later pass takes it
             };
+            keys[slot] = key;
             order.copy_within(lo..len.min(CHUNK - 1), lo + 1);
             order[lo] = slot as u8;
         }
@@ -154,7 +184,8 @@ where
         if !held.is_full() {
             return Ok(());
         }
-        last = Some(held.swap_remove(usize::from(order[CHUNK - 1])));
+        let largest = usize::from(order[CHUNK - 1]);
+        last = Some((keys[largest], held.swap_remove(largest)));
     }
 }
 
@@ -202,6 +233,33 @@ mod tests {
                 assert_eq!(cmp_names(a, b), a.cmp(b), "{a:?} {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn keys_order_like_names_where_they_differ() {
+        let names: [&[u8]; 12] = [
+            b"",
+            b"\x00",
+            b"a",
+            b"a\x00",
+            b"ab",
+            b"abcdefgh",
+            b"abcdefgh\x00",
+            b"abcdefghi",
+            b"abcdefgi",
+            b"b",
+            b"\xff\xff\xff\xff\xff\xff\xff\xff",
+            b"B",
+        ];
+        for a in names {
+            for b in names {
+                let (ka, kb) = (name_key(a.iter().copied()), name_key(b.iter().copied()));
+                if ka != kb {
+                    assert_eq!(ka.cmp(&kb), a.cmp(b), "{a:?} {b:?}");
+                }
+            }
+        }
+        assert_eq!(name_key(b"ab".iter().copied()), 0x6162_0000_0000_0000);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use core::fmt;
 
 use hmac::Mac;
 
-use crate::encode::{encode, encoded_len};
+use crate::encode::{encode, encoded_len, escape, is_unreserved};
 use crate::{Error, HmacSha256};
 
 /// A destination for bytes. Writing never fails part-way through emitting
@@ -90,6 +90,29 @@ impl Sink for Cursor<'_> {
                 self.len = end;
             }
             None => self.overflow = true,
+        }
+    }
+
+    // Byte by byte straight into the buffer: URLs are mostly short runs, where
+    // copying piece by piece costs more than the bytes themselves.
+    fn put_encoded(&mut self, text: &str) {
+        for &byte in text.as_bytes() {
+            let written = if is_unreserved(byte) {
+                self.buf.get_mut(self.len).map(|dst| *dst = byte).map(|_| 1)
+            } else {
+                let escape = escape(byte).as_bytes();
+                self.buf
+                    .get_mut(self.len..self.len + 3)
+                    .map(|dst| dst.copy_from_slice(escape))
+                    .map(|_| 3)
+            };
+            match written {
+                Some(n) => self.len += n,
+                None => {
+                    self.overflow = true;
+                    return;
+                }
+            }
         }
     }
 }

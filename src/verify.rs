@@ -9,7 +9,9 @@ use core::cmp::Ordering;
 
 use hmac::Mac;
 
-use crate::params::{for_each_sorted, Entry, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED};
+use crate::params::{
+    cmp_names, for_each_sorted, name_key, Entry, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED,
+};
 use crate::signer::Message;
 use crate::sink::Sink;
 use crate::{Error, Field, Signature, Signer};
@@ -21,17 +23,24 @@ struct Pair<'q> {
     offset: usize,
     name: &'q str,
     value: &'q str,
-    /// The name has no escapes, so it compares as it is.
+    /// The name has no `%` or `+`: it is its own decoded form.
     plain_name: bool,
+    /// The value has no `%` or `+`: it is its own decoded form.
+    plain_value: bool,
+    /// The component has a `%`, so escapes and UTF-8 need checking.
+    has_percent: bool,
 }
 
 impl Entry for Pair<'_> {
     fn cmp_name(&self, other: &Self) -> Ordering {
         if self.plain_name && other.plain_name {
-            self.name.cmp(other.name)
+            cmp_names(self.name.as_bytes(), other.name.as_bytes())
         } else {
             decoded(self.name).cmp(decoded(other.name))
         }
+    }
+    fn key(&self) -> u64 {
+        name_key(decoded(self.name))
     }
     fn field(&self) -> Field {
         Field::Query(self.offset)
@@ -40,17 +49,33 @@ impl Entry for Pair<'_> {
 
 impl Pair<'_> {
     fn name_is(&self, literal: &str) -> bool {
-        decoded(self.name).eq(literal.bytes())
+        if self.plain_name {
+            self.name == literal
+        } else {
+            decoded(self.name).eq(literal.bytes())
+        }
+    }
+
+    /// Puts the decoded name and value.
+    fn put(&self, out: &mut impl Sink) {
+        for (text, plain) in [(self.name, self.plain_name), (self.value, self.plain_value)] {
+            if plain {
+                out.put_str(text);
+            } else {
+                put_decoded(out, text);
+            }
+        }
     }
 
     /// Every `%` starts a valid escape, and name and value decode to UTF-8.
     fn check(&self) -> Result<(), Error> {
+        if !self.has_percent {
+            // A slice of a `&str` cut at ASCII bytes is UTF-8, `+` or not.
+            return Ok(());
+        }
         let value_offset = self.offset + self.name.len() + 1;
         for (text, offset) in [(self.name, self.offset), (self.value, value_offset)] {
             let bytes = text.as_bytes();
-            if !bytes.contains(&b'%') {
-                continue; // a slice of a `&str` cut at ASCII bytes is UTF-8, `+` or not
-            }
             for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'%') {
                 let ok = matches!(bytes.get(i + 1..i + 3), Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some());
                 if !ok {
@@ -82,21 +107,45 @@ impl<'q> Iterator for Pairs<'q> {
 
     fn next(&mut self) -> Option<Pair<'q>> {
         loop {
-            let rest = self.query.get(self.pos..)?;
-            let len = rest.find('&').unwrap_or(rest.len());
             let offset = self.pos;
-            self.pos += len + 1;
-            let component = &rest[..len];
-            if component.is_empty() {
+            let rest = self.query.as_bytes().get(offset..)?;
+            // One scan finds the end, the first `=`, and what needs decoding.
+            let (mut len, mut eq) = (rest.len(), None);
+            let (mut plain_name, mut plain_value, mut has_percent) = (true, true, false);
+            for (i, &b) in rest.iter().enumerate() {
+                match b {
+                    b'&' => {
+                        len = i;
+                        break;
+                    }
+                    b'=' if eq.is_none() => eq = Some(i),
+                    b'%' | b'+' => {
+                        has_percent |= b == b'%';
+                        match eq {
+                            None => plain_name = false,
+                            Some(_) => plain_value = false,
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.pos = offset + len + 1;
+            if len == 0 {
                 continue;
             }
-            let (name, value) = component.split_once('=').unwrap_or((component, ""));
-            let plain_name = !name.bytes().any(|b| b == b'%' || b == b'+');
+            // Cuts at ASCII bytes are character boundaries: `get` succeeds.
+            let component = self.query.get(offset..offset + len)?;
+            let (name, value) = match eq {
+                Some(at) => (component.get(..at)?, component.get(at + 1..)?),
+                None => (component, ""),
+            };
             return Some(Pair {
                 offset,
                 name,
                 value,
                 plain_name,
+                plain_value,
+                has_percent,
             });
         }
     }
@@ -196,18 +245,41 @@ fn is_utf8(bytes: impl Iterator<Item = u8>) -> bool {
 /// A return URL's query signs, after the prefix, `name ++ value` (decoded)
 /// of every parameter but `accesskey`, `signature`, `l` and `ordercode`, in
 /// byte-wise order of the decoded names. Malformed queries are refused.
-struct ReturnQuery<'q>(&'q str);
+struct ReturnQuery<'q> {
+    query: &'q str,
+    /// The raw values of `accesskey` and `signature`, if present.
+    access_key: Option<&'q str>,
+    signature: Option<&'q str>,
+}
+
+impl<'q> ReturnQuery<'q> {
+    /// Checks every escape and that every name and value decodes to UTF-8,
+    /// and finds `accesskey` and `signature`.
+    fn parse(query: &'q str) -> Result<Self, Error> {
+        let mut parsed = ReturnQuery {
+            query,
+            access_key: None,
+            signature: None,
+        };
+        for pair in pairs(query) {
+            pair.check()?;
+            if pair.name_is(ACCESS_KEY) {
+                parsed.access_key = Some(pair.value);
+            } else if pair.name_is(SIGNATURE) {
+                parsed.signature = Some(pair.value);
+            }
+        }
+        Ok(parsed)
+    }
+}
 
 impl Message for ReturnQuery<'_> {
     fn emit(&self, signer: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error> {
         signer.widget_account()?;
-        for pair in pairs(self.0) {
-            pair.check()?;
-        }
-        for_each_sorted(pairs(self.0), |pair| {
+        // Also refuses a repeated name, `accesskey` and `signature` included.
+        for_each_sorted(pairs(self.query), |pair| {
             if !RESERVED.iter().chain(&UNSIGNED).any(|n| pair.name_is(n)) {
-                put_decoded(out, pair.name);
-                put_decoded(out, pair.value);
+                pair.put(out);
             }
             Ok(())
         })
@@ -250,13 +322,13 @@ impl Signer<'_> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn verify_return_url(&self, query: &str) -> Result<(), Error> {
-        let mac = self.mac_of(&ReturnQuery(query))?;
-        let value_of = |name| pairs(query).find(|p| p.name_is(name)).map(|p| p.value);
-        match value_of(ACCESS_KEY) {
+        let parsed = ReturnQuery::parse(query)?;
+        let mac = self.mac_of(&parsed)?;
+        match parsed.access_key {
             Some(key) if decoded(key).eq(self.access_key().bytes()) => {}
             _ => return Err(Error::BadAccessKey),
         }
-        let signature = value_of(SIGNATURE).ok_or(Error::SignatureMissing)?;
+        let signature = parsed.signature.ok_or(Error::SignatureMissing)?;
         let mut hex = [0u8; Signature::LEN];
         let mut len = 0;
         for byte in decoded(signature) {
@@ -291,7 +363,7 @@ impl Signer<'_> {
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
     pub fn return_url_payload<'b>(&self, query: &str, buf: &'b mut [u8]) -> Result<&'b str, Error> {
-        self.payload_of(&ReturnQuery(query), buf)
+        self.payload_of(&ReturnQuery::parse(query)?, buf)
     }
 }
 
