@@ -40,7 +40,11 @@ impl Entry for Pair<'_> {
         }
     }
     fn key(&self) -> u64 {
-        name_key(decoded(self.name))
+        if self.plain_name {
+            name_key(self.name.bytes())
+        } else {
+            name_key(decoded(self.name))
+        }
     }
     fn field(&self) -> Field {
         Field::Query(self.offset)
@@ -76,13 +80,17 @@ impl Pair<'_> {
         let value_offset = self.offset + self.name.len() + 1;
         for (text, offset) in [(self.name, self.offset), (self.value, value_offset)] {
             let bytes = text.as_bytes();
+            let mut non_ascii = false;
             for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'%') {
-                let ok = matches!(bytes.get(i + 1..i + 3), Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some());
-                if !ok {
-                    return Err(Error::BadEscape { offset: offset + i });
+                match bytes.get(i + 1..i + 3) {
+                    Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some() => {
+                        non_ascii |= hi > b'7';
+                    }
+                    _ => return Err(Error::BadEscape { offset: offset + i }),
                 }
             }
-            if !is_utf8(decoded(text)) {
+            // Escapes of ASCII bytes in valid UTF-8 leave it valid.
+            if non_ascii && !is_utf8(decoded(text)) {
                 return Err(Error::InvalidUtf8(Field::Query(self.offset)));
             }
         }
@@ -112,22 +120,25 @@ impl<'q> Iterator for Pairs<'q> {
             // One scan finds the end, the first `=`, and what needs decoding.
             let (mut len, mut eq) = (rest.len(), None);
             let (mut plain_name, mut plain_value, mut has_percent) = (true, true, false);
-            for (i, &b) in rest.iter().enumerate() {
-                match b {
-                    b'&' => {
-                        len = i;
-                        break;
-                    }
-                    b'=' if eq.is_none() => eq = Some(i),
-                    b'%' | b'+' => {
-                        has_percent |= b == b'%';
-                        match eq {
-                            None => plain_name = false,
-                            Some(_) => plain_value = false,
-                        }
-                    }
-                    _ => {}
+            let mut i = 0;
+            while i < rest.len() {
+                i += plain_run(&rest[i..]);
+                let Some(&b) = rest.get(i) else { break };
+                if b == b'&' {
+                    len = i;
+                    break;
                 }
+                if b == b'=' {
+                    eq = eq.or(Some(i));
+                } else {
+                    has_percent |= b == b'%';
+                    if eq.is_none() {
+                        plain_name = false;
+                    } else {
+                        plain_value = false;
+                    }
+                }
+                i += 1;
             }
             self.pos = offset + len + 1;
             if len == 0 {
@@ -149,6 +160,24 @@ impl<'q> Iterator for Pairs<'q> {
             });
         }
     }
+}
+
+/// How many leading bytes of `bytes` are none of `& = % +`, the bytes that
+/// split a query or need decoding.
+fn plain_run(bytes: &[u8]) -> usize {
+    // One table load per byte instead of four comparisons.
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'&' as usize] = true;
+        table[b'=' as usize] = true;
+        table[b'%' as usize] = true;
+        table[b'+' as usize] = true;
+        table
+    };
+    bytes
+        .iter()
+        .position(|&b| SPECIAL[usize::from(b)])
+        .unwrap_or(bytes.len())
 }
 
 fn hex(digit: u8) -> Option<u8> {
