@@ -123,7 +123,10 @@ impl<'q> Iterator for Pairs<'q> {
             let mut i = 0;
             while i < rest.len() {
                 i += plain_run(&rest[i..]);
-                let Some(&b) = rest.get(i) else { break };
+                let b = match rest.get(i) {
+                    Some(&b) => b,
+                    None => break,
+                };
                 if b == b'&' {
                     len = i;
                     break;
