@@ -1,19 +1,18 @@
 //! Verification of the return URLs a widget flow redirects to.
 //!
-//! The query is never copied or decoded into memory: it is walked again for
-//! each step (validation, canonical order, hashing), decoding on the fly. So
-//! there is no limit on the number or length of parameters, and the stack
-//! use is fixed.
+//! The query is never copied or decoded into memory: it is walked in
+//! canonical order (once per 32 parameters, see `for_each_sorted`), checked
+//! and decoded on the fly as each parameter is hashed. So there is no limit
+//! on the number or length of parameters, and the stack use is fixed.
 
+use core::cell::Cell;
 use core::cmp::Ordering;
 
 use hmac::Mac;
 
-use crate::params::{
-    cmp_names, for_each_sorted, name_key, Entry, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED,
-};
+use crate::params::{cmp_names, for_each_sorted, name_key, Entry, ACCESS_KEY, SIGNATURE, UNSIGNED};
 use crate::signer::Message;
-use crate::sink::Sink;
+use crate::sink::{Cursor, Sink};
 use crate::{Error, Field, Signature, Signer};
 
 /// One `name=value` component of a query, still form-encoded.
@@ -53,22 +52,22 @@ impl Entry for Pair<'_> {
 
 impl Pair<'_> {
     fn name_is(&self, literal: &str) -> bool {
-        if self.plain_name {
-            self.name == literal
-        } else {
-            decoded(self.name).eq(literal.bytes())
-        }
+        text_is(self.name, self.plain_name, literal)
+    }
+
+    fn value_is(&self, literal: &str) -> bool {
+        text_is(self.value, self.plain_value, literal)
+    }
+
+    /// Puts the decoded value.
+    fn put_value(&self, out: &mut impl Sink) {
+        put_text(out, self.value, self.plain_value);
     }
 
     /// Puts the decoded name and value.
     fn put(&self, out: &mut impl Sink) {
-        for (text, plain) in [(self.name, self.plain_name), (self.value, self.plain_value)] {
-            if plain {
-                out.put_str(text);
-            } else {
-                put_decoded(out, text);
-            }
-        }
+        put_text(out, self.name, self.plain_name);
+        self.put_value(out);
     }
 
     /// Every `%` starts a valid escape, and name and value decode to UTF-8.
@@ -224,6 +223,24 @@ impl Iterator for Decoded<'_> {
     }
 }
 
+/// Whether form-encoded `text` decodes to `literal`; `plain`: it has no `%` or `+`.
+fn text_is(text: &str, plain: bool, literal: &str) -> bool {
+    if plain {
+        text == literal
+    } else {
+        decoded(text).eq(literal.bytes())
+    }
+}
+
+/// Puts the decoded form of `text`; `plain`: it has no `%` or `+`.
+fn put_text(out: &mut impl Sink, text: &str, plain: bool) {
+    if plain {
+        out.put_str(text);
+    } else {
+        put_decoded(out, text);
+    }
+}
+
 /// Puts the decoded form of `text`, passing runs without escapes on whole.
 fn put_decoded(out: &mut impl Sink, text: &str) {
     let mut rest = text.as_bytes();
@@ -279,38 +296,35 @@ fn is_utf8(bytes: impl Iterator<Item = u8>) -> bool {
 /// byte-wise order of the decoded names. Malformed queries are refused.
 struct ReturnQuery<'q> {
     query: &'q str,
-    /// The raw values of `accesskey` and `signature`, if present.
-    access_key: Option<&'q str>,
-    signature: Option<&'q str>,
+    /// The `accesskey` and `signature` parameters, found while emitting.
+    access_key: Cell<Option<Pair<'q>>>,
+    signature: Cell<Option<Pair<'q>>>,
 }
 
 impl<'q> ReturnQuery<'q> {
-    /// Checks every escape and that every name and value decodes to UTF-8,
-    /// and finds `accesskey` and `signature`.
-    fn parse(query: &'q str) -> Result<Self, Error> {
-        let mut parsed = ReturnQuery {
+    fn new(query: &'q str) -> Self {
+        ReturnQuery {
             query,
-            access_key: None,
-            signature: None,
-        };
-        for pair in pairs(query) {
-            pair.check()?;
-            if pair.name_is(ACCESS_KEY) {
-                parsed.access_key = Some(pair.value);
-            } else if pair.name_is(SIGNATURE) {
-                parsed.signature = Some(pair.value);
-            }
+            access_key: Cell::new(None),
+            signature: Cell::new(None),
         }
-        Ok(parsed)
     }
 }
 
 impl Message for ReturnQuery<'_> {
     fn emit(&self, signer: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error> {
         signer.widget_account()?;
-        // Also refuses a repeated name, `accesskey` and `signature` included.
+        // Every pair is visited exactly once, so it is checked and looked at
+        // there, and the query is walked once (per 32 parameters). Sorting
+        // before the checks is safe: decoding takes a bad escape literally.
+        // Repeated names are refused, `accesskey` and `signature` included.
         for_each_sorted(pairs(self.query), |pair| {
-            if !RESERVED.iter().chain(&UNSIGNED).any(|n| pair.name_is(n)) {
+            pair.check()?;
+            if pair.name_is(ACCESS_KEY) {
+                self.access_key.set(Some(*pair));
+            } else if pair.name_is(SIGNATURE) {
+                self.signature.set(Some(*pair));
+            } else if !UNSIGNED.iter().any(|n| pair.name_is(n)) {
                 pair.put(out);
             }
             Ok(())
@@ -334,8 +348,10 @@ impl Signer<'_> {
     ///    else [`Error::SignatureMismatch`]. Signatures are lower-case hex: an
     ///    upper-case one does not match.
     ///
-    /// Nothing is allocated or copied: the query is walked again for each
-    /// step, so any number of parameters of any length is handled.
+    /// Nothing is allocated or copied: the query is walked once per 32
+    /// parameters and decoded on the fly, so any number of parameters of any
+    /// length is handled. When a query has several faults, the one reported
+    /// is that of the first parameter in name order.
     ///
     /// ```
     /// use ticketmatic_sign::{Error, Signer};
@@ -354,25 +370,20 @@ impl Signer<'_> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn verify_return_url(&self, query: &str) -> Result<(), Error> {
-        let parsed = ReturnQuery::parse(query)?;
+        let parsed = ReturnQuery::new(query);
         let mac = self.mac_of(&parsed)?;
-        match parsed.access_key {
-            Some(key) if decoded(key).eq(self.access_key().bytes()) => {}
+        match parsed.access_key.get() {
+            Some(key) if key.value_is(self.access_key()) => {}
             _ => return Err(Error::BadAccessKey),
         }
-        let signature = parsed.signature.ok_or(Error::SignatureMissing)?;
-        let mut hex = [0u8; Signature::LEN];
-        let mut len = 0;
-        for byte in decoded(signature) {
-            match hex.get_mut(len) {
-                Some(slot) => *slot = byte,
-                None => return Err(Error::SignatureMismatch),
-            }
-            len += 1;
-        }
-        if len != Signature::LEN {
-            return Err(Error::SignatureMismatch);
-        }
+        let signature = parsed.signature.get().ok_or(Error::SignatureMissing)?;
+        let mut buf = [0u8; Signature::LEN];
+        let mut out = Cursor::with_room(&mut buf, 0)?;
+        signature.put_value(&mut out);
+        let hex = match out.finish() {
+            Ok(hex) if hex.len() == Signature::LEN => hex,
+            _ => return Err(Error::SignatureMismatch),
+        };
         let mut tag = [0u8; 32];
         // `lower::decode` refuses upper-case digits and, like `verify_slice`,
         // takes time independent of the digits' values.
@@ -395,7 +406,7 @@ impl Signer<'_> {
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
     pub fn return_url_payload<'b>(&self, query: &str, buf: &'b mut [u8]) -> Result<&'b str, Error> {
-        self.payload_of(&ReturnQuery::parse(query)?, buf)
+        self.payload_of(&ReturnQuery::new(query), buf)
     }
 }
 
@@ -459,7 +470,7 @@ mod tests {
         let (out, n) = d("a+b%2Fc%e2%82%ac%41");
         assert_eq!(&out[..n], "a b/c€A".as_bytes());
         let mut cursor_buf = [0u8; 32];
-        let mut cursor = crate::sink::Cursor::with_room(&mut cursor_buf, 32).unwrap();
+        let mut cursor = Cursor::with_room(&mut cursor_buf, 32).unwrap();
         put_decoded(&mut cursor, "a+b%2Fc%e2%82%ac%41");
         assert_eq!(cursor.finish(), Ok("a b/c€A"));
     }
