@@ -26,8 +26,12 @@ struct Pair<'q> {
     plain_name: bool,
     /// The value has no `%` or `+`: it is its own decoded form.
     plain_value: bool,
-    /// The component has a `%`, so escapes and UTF-8 need checking.
-    has_percent: bool,
+    /// Offset in the query of the first `%` without two hex digits.
+    bad_escape: Option<usize>,
+    /// The name has an escape of a non-ASCII byte, so may decode to invalid UTF-8.
+    escapes_non_ascii_name: bool,
+    /// The value has an escape of a non-ASCII byte, so may decode to invalid UTF-8.
+    escapes_non_ascii_value: bool,
 }
 
 impl Entry for Pair<'_> {
@@ -72,26 +76,15 @@ impl Pair<'_> {
 
     /// Every `%` starts a valid escape, and name and value decode to UTF-8.
     fn check(&self) -> Result<(), Error> {
-        if !self.has_percent {
-            // A slice of a `&str` cut at ASCII bytes is UTF-8, `+` or not.
-            return Ok(());
+        if let Some(offset) = self.bad_escape {
+            return Err(Error::BadEscape { offset });
         }
-        let value_offset = self.offset + self.name.len() + 1;
-        for (text, offset) in [(self.name, self.offset), (self.value, value_offset)] {
-            let bytes = text.as_bytes();
-            let mut non_ascii = false;
-            for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'%') {
-                match bytes.get(i + 1..i + 3) {
-                    Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some() => {
-                        non_ascii |= hi > b'7';
-                    }
-                    _ => return Err(Error::BadEscape { offset: offset + i }),
-                }
-            }
-            // Escapes of ASCII bytes in valid UTF-8 leave it valid.
-            if non_ascii && !is_utf8(decoded(text)) {
-                return Err(Error::InvalidUtf8(Field::Query(self.offset)));
-            }
+        // The query is a `&str` and its cuts are at ASCII bytes, so only
+        // escapes of non-ASCII bytes can make a name or value invalid UTF-8.
+        if (self.escapes_non_ascii_name && !is_utf8(decoded(self.name)))
+            || (self.escapes_non_ascii_value && !is_utf8(decoded(self.value)))
+        {
+            return Err(Error::InvalidUtf8(Field::Query(self.offset)));
         }
         Ok(())
     }
@@ -118,7 +111,9 @@ impl<'q> Iterator for Pairs<'q> {
             let rest = self.query.as_bytes().get(offset..)?;
             // One scan finds the end, the first `=`, and what needs decoding.
             let (mut len, mut eq) = (rest.len(), None);
-            let (mut plain_name, mut plain_value, mut has_percent) = (true, true, false);
+            let (mut plain_name, mut plain_value) = (true, true);
+            let (mut non_ascii_name, mut non_ascii_value) = (false, false);
+            let mut bad_escape = None;
             let mut i = 0;
             while i < rest.len() {
                 i += plain_run(&rest[i..]);
@@ -126,18 +121,34 @@ impl<'q> Iterator for Pairs<'q> {
                     Some(&b) => b,
                     None => break,
                 };
-                if b == b'&' {
-                    len = i;
-                    break;
-                }
-                if b == b'=' {
-                    eq = eq.or(Some(i));
-                } else {
-                    has_percent |= b == b'%';
-                    if eq.is_none() {
-                        plain_name = false;
-                    } else {
-                        plain_value = false;
+                match b {
+                    b'&' => {
+                        len = i;
+                        break;
+                    }
+                    b'=' if eq.is_none() => eq = Some(i),
+                    b'=' => {}
+                    _ => {
+                        let in_name = eq.is_none();
+                        *(if in_name {
+                            &mut plain_name
+                        } else {
+                            &mut plain_value
+                        }) = false;
+                        if b == b'%' {
+                            match rest.get(i + 1..i + 3) {
+                                Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some() => {
+                                    let non_ascii = hi > b'7';
+                                    *(if in_name {
+                                        &mut non_ascii_name
+                                    } else {
+                                        &mut non_ascii_value
+                                    }) |= non_ascii;
+                                    i += 2;
+                                }
+                                _ => bad_escape = bad_escape.or(Some(offset + i)),
+                            }
+                        }
                     }
                 }
                 i += 1;
@@ -158,7 +169,9 @@ impl<'q> Iterator for Pairs<'q> {
                 value,
                 plain_name,
                 plain_value,
-                has_percent,
+                bad_escape,
+                escapes_non_ascii_name: non_ascii_name,
+                escapes_non_ascii_value: non_ascii_value,
             });
         }
     }
@@ -241,24 +254,20 @@ fn put_text(out: &mut impl Sink, text: &str, plain: bool) {
     }
 }
 
-/// Puts the decoded form of `text`, passing runs without escapes on whole.
+/// Puts the decoded form of `text`, gathered in a stack buffer: escapes are
+/// often many and each `put` into the HMAC costs far more than a byte copy.
 fn put_decoded(out: &mut impl Sink, text: &str) {
-    let mut rest = text.as_bytes();
-    while !rest.is_empty() {
-        let run = rest
-            .iter()
-            .position(|&b| b == b'%' || b == b'+')
-            .unwrap_or(rest.len());
-        let (literal, escaped) = rest.split_at(run);
-        out.put(literal);
-        rest = match decode_one(escaped) {
-            Some((byte, after)) => {
-                out.put(&[byte]);
-                after
-            }
-            None => escaped,
-        };
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for byte in decoded(text) {
+        if len == buf.len() {
+            out.put(&buf);
+            len = 0;
+        }
+        buf[len] = byte;
+        len += 1;
     }
+    out.put(&buf[..len]);
 }
 
 /// Whether `bytes` are well-formed UTF-8 (Unicode 15, table 3-7: no overlong
