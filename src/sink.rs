@@ -47,7 +47,8 @@ impl Sink for Count {
     }
 }
 
-/// Fills a caller's buffer. Callers check the length first with [`Count`].
+/// Fills a caller's buffer. Callers usually size it first with [`Count`];
+/// a write that does not fit is remembered and reported by `finish`.
 pub(crate) struct Cursor<'b> {
     buf: &'b mut [u8],
     len: usize,
