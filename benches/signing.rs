@@ -71,12 +71,12 @@ fn naive_header(ts: &str) -> String {
     format!("TM-HMAC-SHA256 key={KEY} ts={ts} sign={sign}")
 }
 
-fn naive_signature(params: &[(&str, &str)]) -> String {
-    let mut signed: Vec<&(&str, &str)> = params
+fn naive_signature(params: &[(String, String)]) -> String {
+    let mut signed: Vec<&(String, String)> = params
         .iter()
-        .filter(|(name, _)| *name != "l" && *name != "ordercode")
+        .filter(|(name, _)| name != "l" && name != "ordercode")
         .collect();
-    signed.sort_by(|a, b| a.0.cmp(b.0));
+    signed.sort_by(|a, b| a.0.cmp(&b.0));
     let mut payload = format!("{KEY}{ACCOUNT}");
     for (name, value) in signed {
         payload.push_str(name);
@@ -87,7 +87,7 @@ fn naive_signature(params: &[(&str, &str)]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn naive_url(params: &[(&str, &str)]) -> String {
+fn naive_url(params: &[(String, String)]) -> String {
     let signature = naive_signature(params);
     let mut url = format!("https://apps.ticketmatic.com/widgets/{ACCOUNT}/{WIDGET}?");
     for (name, value) in params {
@@ -123,12 +123,8 @@ fn naive_verify(query: &str) -> bool {
     let Some(signature) = get("signature") else {
         return false;
     };
-    let rest: Vec<(&str, &str)> = params
-        .iter()
-        .filter(|(k, _)| k != "accesskey" && k != "signature")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    naive_signature(&rest) == signature
+    params.retain(|(k, _)| k != "accesskey" && k != "signature");
+    naive_signature(&params) == signature
 }
 
 // ----- Benchmarks ---------------------------------------------------------
@@ -163,11 +159,7 @@ fn widget_signature(c: &mut Criterion) {
     let signer = Signer::new(KEY, SECRET.as_bytes(), ACCOUNT).unwrap();
     let keyed = hmac_key();
     for n in [1, 10, 50] {
-        let owned = params(n);
-        let params: Vec<(&str, &str)> = owned
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let params = params(n);
         let mut buf = vec![0u8; 8192];
         let message = signer.widget_payload(&params, &mut buf).unwrap().to_owned();
         assert_eq!(
@@ -192,11 +184,7 @@ fn widget_signature(c: &mut Criterion) {
 fn widget_url(c: &mut Criterion) {
     let signer = Signer::new(KEY, SECRET.as_bytes(), ACCOUNT).unwrap();
     let keyed = hmac_key();
-    let owned = params(10);
-    let params: Vec<(&str, &str)> = owned
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let params = params(10);
     let mut buf = vec![0u8; 8192];
     let message = signer.widget_payload(&params, &mut buf).unwrap().to_owned();
     assert_eq!(
@@ -227,11 +215,7 @@ fn widget_url(c: &mut Criterion) {
 fn verify(c: &mut Criterion) {
     let signer = Signer::new(KEY, SECRET.as_bytes(), ACCOUNT).unwrap();
     let keyed = hmac_key();
-    let owned = params(10);
-    let params: Vec<(&str, &str)> = owned
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let params = params(10);
     let mut buf = vec![0u8; 8192];
     let message = signer.widget_payload(&params, &mut buf).unwrap().to_owned();
     let url = signer
