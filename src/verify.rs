@@ -129,25 +129,23 @@ impl<'q> Iterator for Pairs<'q> {
                     b'=' if eq.is_none() => eq = Some(i),
                     b'=' => {}
                     _ => {
-                        let in_name = eq.is_none();
-                        *(if in_name {
-                            &mut plain_name
-                        } else {
-                            &mut plain_value
-                        }) = false;
+                        // `%` or `+`: this name or value needs decoding.
+                        let mut non_ascii = false;
                         if b == b'%' {
                             match rest.get(i + 1..i + 3) {
                                 Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some() => {
-                                    let non_ascii = hi > b'7';
-                                    *(if in_name {
-                                        &mut non_ascii_name
-                                    } else {
-                                        &mut non_ascii_value
-                                    }) |= non_ascii;
+                                    non_ascii = hi > b'7';
                                     i += 2;
                                 }
                                 _ => bad_escape = bad_escape.or(Some(offset + i)),
                             }
+                        }
+                        if eq.is_none() {
+                            plain_name = false;
+                            non_ascii_name |= non_ascii;
+                        } else {
+                            plain_value = false;
+                            non_ascii_value |= non_ascii;
                         }
                     }
                 }
