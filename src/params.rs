@@ -73,7 +73,12 @@ impl<P: Param> Entry for Indexed<P> {
         cmp_names(self.param.name().as_bytes(), other.param.name().as_bytes())
     }
     fn key(&self) -> u64 {
-        name_key(self.param.name().bytes())
+        let name = self.param.name().as_bytes();
+        match name.get(..8) {
+            // One load where the name is long enough.
+            Some(&[a, b, c, d, e, f, g, h]) => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+            _ => name_key(name.iter().copied()),
+        }
     }
     fn field(&self) -> Field {
         Field::Param(self.index)
