@@ -79,7 +79,8 @@ pub enum Error {
     },
     /// A query parameter whose name or value decodes to bytes that are not UTF-8.
     InvalidUtf8(Field),
-    /// The output buffer is too small; nothing was written.
+    /// The output buffer is too small. No output is returned; the buffer's
+    /// contents are unspecified (the header functions leave it untouched).
     BufferTooSmall {
         /// The number of bytes the output needs.
         needed: usize,

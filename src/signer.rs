@@ -223,10 +223,7 @@ impl<'a> Signer<'a> {
         message: &impl Message,
         buf: &'b mut [u8],
     ) -> Result<&'b str, Error> {
-        let mut count = Count::default();
-        emit_prefix(self.access_key, self.account, &mut count);
-        message.emit(self, &mut count)?;
-        let mut out = Cursor::with_room(buf, count.0)?;
+        let mut out = Cursor::new(buf);
         emit_prefix(self.access_key, self.account, &mut out);
         message.emit(self, &mut out)?;
         out.finish()
@@ -266,7 +263,11 @@ impl<'a> Signer<'a> {
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
     pub fn authorization<'b>(&self, ts: Timestamp, buf: &'b mut [u8]) -> Result<&'b str, Error> {
-        let mut out = Cursor::with_room(buf, authorization_len(self.access_key.len()))?;
+        let needed = authorization_len(self.access_key.len());
+        if buf.len() < needed {
+            return Err(Error::BufferTooSmall { needed });
+        }
+        let mut out = Cursor::new(buf);
         self.emit_authorization(ts, &mut out);
         out.finish()
     }
@@ -452,9 +453,11 @@ impl<'a> Signer<'a> {
     /// `{base}/widgets/{account}/{widget}?{params}&accesskey=...&signature=...`,
     /// with the parameters in the caller's order (`l` and `ordercode`
     /// included) and every name and value percent-encoded per RFC 3986 (see
-    /// [`encode`](crate::encode)). If `buf` is too short, nothing is written and
-    /// the error says how many bytes are needed (also given in advance by
-    /// [`widget_url_len`](Self::widget_url_len)).
+    /// [`encode`](crate::encode)). If `buf` is too short, the error says how
+    /// many bytes are needed (also given in advance by
+    /// [`widget_url_len`](Self::widget_url_len)), and what `buf` holds is
+    /// unspecified. (Writing first and counting only on overflow spares a
+    /// second pass over the parameters.)
     ///
     /// The widget name must consist of RFC 3986 unreserved characters and may
     /// not be `.` or `..`.
@@ -492,7 +495,7 @@ impl<'a> Signer<'a> {
     {
         let params = params.into_iter();
         let signature = self.sign_widget_url(widget, params.clone())?;
-        let mut out = Cursor::with_room(buf, self.widget_url_len(widget, params.clone()))?;
+        let mut out = Cursor::new(buf);
         self.emit_widget_url(widget, params, &signature, &mut out);
         out.finish()
     }

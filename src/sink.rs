@@ -47,38 +47,33 @@ impl Sink for Count {
     }
 }
 
-/// Fills a caller's buffer. Callers usually size it first with [`Count`];
-/// a write that does not fit is remembered and reported by `finish`.
+/// Fills a caller's buffer. What does not fit is counted, not written, so
+/// that `finish` can tell the caller how large the buffer must be.
 pub(crate) struct Cursor<'b> {
     buf: &'b mut [u8],
+    /// Bytes emitted so far, written or not.
     len: usize,
     overflow: bool,
 }
 
 impl<'b> Cursor<'b> {
-    /// A cursor over `buf` if it can hold `needed` bytes; otherwise the error
-    /// that tells the caller the size, before anything is written.
-    pub(crate) fn with_room(buf: &'b mut [u8], needed: usize) -> Result<Self, Error> {
-        if buf.len() < needed {
-            return Err(Error::BufferTooSmall { needed });
-        }
-        Ok(Cursor {
+    pub(crate) fn new(buf: &'b mut [u8]) -> Self {
+        Cursor {
             buf,
             len: 0,
             overflow: false,
-        })
+        }
     }
 
-    /// The text written. Everything emitted is UTF-8 (inputs are `&str`, or
-    /// were validated as UTF-8), so the check only guards that invariant.
+    /// The text written, or the size the buffer needed. Everything emitted is
+    /// UTF-8 (inputs are `&str`, or were validated as UTF-8), so the check
+    /// only guards that invariant.
     pub(crate) fn finish(self) -> Result<&'b str, Error> {
-        let needed = self.len;
-        match self.buf.get(..self.len) {
-            Some(written) if !self.overflow => {
-                core::str::from_utf8(written).map_err(|_| Error::Write)
-            }
-            _ => Err(Error::BufferTooSmall { needed }),
+        if self.overflow {
+            return Err(Error::BufferTooSmall { needed: self.len });
         }
+        let written = self.buf.get(..self.len).unwrap_or_default();
+        core::str::from_utf8(written).map_err(|_| Error::Write)
     }
 }
 
@@ -86,35 +81,36 @@ impl Sink for Cursor<'_> {
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
         match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.len = end;
-            }
-            None => self.overflow = true,
+            Some(dst) if !self.overflow => dst.copy_from_slice(bytes),
+            _ => self.overflow = true,
         }
+        self.len = end;
     }
 
-    // Byte by byte straight into the buffer: URLs are mostly short runs, where
-    // copying piece by piece costs more than the bytes themselves.
     fn put_encoded(&mut self, text: &str) {
-        for &byte in text.as_bytes() {
-            let written = if is_unreserved(byte) {
-                self.buf.get_mut(self.len).map(|dst| *dst = byte).map(|_| 1)
+        let bytes = text.as_bytes();
+        let room = self.buf.len().saturating_sub(self.len);
+        // The first test spares the exact count whenever the worst case fits.
+        let fits = room >= 3 * bytes.len() || room >= encoded_len(bytes);
+        if self.overflow || !fits {
+            self.overflow = true;
+            self.len += encoded_len(bytes);
+            return;
+        }
+        // Byte by byte straight into the buffer: URLs are mostly short runs,
+        // where copying piece by piece costs more than the bytes themselves.
+        let dst = &mut self.buf[self.len..];
+        let mut n = 0;
+        for &byte in bytes {
+            if is_unreserved(byte) {
+                dst[n] = byte;
+                n += 1;
             } else {
-                let escape = escape(byte).as_bytes();
-                self.buf
-                    .get_mut(self.len..self.len + 3)
-                    .map(|dst| dst.copy_from_slice(escape))
-                    .map(|_| 3)
-            };
-            match written {
-                Some(n) => self.len += n,
-                None => {
-                    self.overflow = true;
-                    return;
-                }
+                dst[n..n + 3].copy_from_slice(escape(byte).as_bytes());
+                n += 3;
             }
         }
+        self.len += n;
     }
 }
 

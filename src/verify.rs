@@ -385,7 +385,7 @@ impl Signer<'_> {
         }
         let signature = parsed.signature.get().ok_or(Error::SignatureMissing)?;
         let mut buf = [0u8; Signature::LEN];
-        let mut out = Cursor::with_room(&mut buf, 0)?;
+        let mut out = Cursor::new(&mut buf);
         signature.put_value(&mut out);
         let hex = match out.finish() {
             Ok(hex) if hex.len() == Signature::LEN => hex,
@@ -477,7 +477,7 @@ mod tests {
         let (out, n) = d("a+b%2Fc%e2%82%ac%41");
         assert_eq!(&out[..n], "a b/c€A".as_bytes());
         let mut cursor_buf = [0u8; 32];
-        let mut cursor = Cursor::with_room(&mut cursor_buf, 32).unwrap();
+        let mut cursor = Cursor::new(&mut cursor_buf);
         put_decoded(&mut cursor, "a+b%2Fc%e2%82%ac%41");
         assert_eq!(cursor.finish(), Ok("a b/c€A"));
     }
