@@ -49,7 +49,7 @@ impl Signature {
     /// The length of the hex text.
     pub const LEN: usize = 64;
 
-    fn from_mac(mac: HmacSha256) -> Self {
+    pub(crate) fn from_mac(mac: HmacSha256) -> Self {
         let tag = mac.finalize().into_bytes();
         let mut hex = [0u8; 64];
         // Cannot fail: 64 bytes hold the hex of 32.
@@ -68,14 +68,23 @@ impl Signature {
     }
 }
 
+impl Signature {
+    /// Whether `hex` is this signature's text, in constant time: the time
+    /// taken depends on `hex`'s length (public), never on where it differs.
+    pub(crate) fn matches(&self, hex: &[u8]) -> bool {
+        hex.len() == Self::LEN
+            && self
+                .0
+                .iter()
+                .zip(hex)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
 impl PartialEq for Signature {
     fn eq(&self, other: &Self) -> bool {
-        // No early exit: the time taken does not depend on where they differ.
-        self.0
-            .iter()
-            .zip(other.0.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+        self.matches(&other.0)
     }
 }
 
