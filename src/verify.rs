@@ -195,12 +195,13 @@ fn plain_run(bytes: &[u8]) -> usize {
         .unwrap_or(bytes.len())
 }
 
+const NOT_HEX: u8 = 0xFF;
+
+/// The value of a hex digit, by table: this runs for every escape.
 fn hex(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
+    match HEX_VALUE[usize::from(digit)] {
+        NOT_HEX => None,
+        value => Some(value),
     }
 }
 
@@ -256,12 +257,25 @@ fn put_text(out: &mut impl Sink, text: &str, plain: bool) {
     }
 }
 
-/// Puts the decoded form of `text`, gathered in a stack buffer: escapes are
-/// often many and each `put` into the HMAC costs far more than a byte copy.
+/// Puts the decoded form of `text`, gathered in a stack buffer: escapes are often many and each `put` into the HMAC costs
+/// far more than a byte copy.
 fn put_decoded(out: &mut impl Sink, text: &str) {
+    let bytes = text.as_bytes();
     let mut buf = [0u8; 64];
-    let mut len = 0;
-    for byte in decoded(text) {
+    let (mut len, mut i) = (0, 0);
+    while i < bytes.len() {
+        let mut byte = bytes[i];
+        i += 1;
+        if byte == b'+' {
+            byte = b' ';
+        } else if byte == b'%' {
+            if let Some(&[hi, lo]) = bytes.get(i..i + 2) {
+                if let (Some(hi), Some(lo)) = (hex(hi), hex(lo)) {
+                    byte = hi << 4 | lo;
+                    i += 2;
+                }
+            }
+        }
         if len == buf.len() {
             out.put(&buf);
             len = 0;
@@ -271,6 +285,23 @@ fn put_decoded(out: &mut impl Sink, text: &str) {
     }
     out.put(&buf[..len]);
 }
+
+/// The value of each hex digit; `NOT_HEX` for other bytes.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// Whether `bytes` are well-formed UTF-8 (Unicode 15, table 3-7: no overlong
 /// forms, no surrogates, nothing above U+10FFFF), checked as they stream by.
