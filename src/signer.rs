@@ -52,7 +52,8 @@ impl Signature {
     pub(crate) fn from_mac(mac: HmacSha256) -> Self {
         let tag = mac.finalize().into_bytes();
         let mut hex = [0u8; 64];
-        // Cannot fail: 64 bytes hold the hex of 32.
+        // Cannot fail: 64 bytes hold the hex of 32. (base16ct's branch-free
+        // arithmetic also measured faster here than a digit table.)
         let _ = base16ct::lower::encode(&tag, &mut hex);
         Signature(hex)
     }
