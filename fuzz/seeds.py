@@ -31,3 +31,7 @@ for path in sys.argv[1:]:
             write("header", "\0".join([v["access_key"], v["secret_key"], v["account"], str(v["unix_time"])]))
         elif v["kind"] == "return_url":
             write("return_url", v["query"])
+        elif v["kind"] == "authorization_check":
+            write("authorization_check", v["header"])
+        if v["kind"] == "authorization" and "header" in v["expected"]:
+            write("authorization_check", v["expected"]["header"])

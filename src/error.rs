@@ -91,8 +91,25 @@ pub enum Error {
     BadAccessKey,
     /// Return URL: there is no `signature` parameter.
     SignatureMissing,
-    /// Return URL: the signature does not match the parameters.
+    /// The signature does not match what it should sign (a return URL's
+    /// parameters, or an API request's access key, account and timestamp).
     SignatureMismatch,
+    /// An `Authorization` header that is not exactly
+    /// `TM-HMAC-SHA256 key=<access key> ts=<timestamp> sign=<64 lower-case hex>`.
+    MalformedAuthorization {
+        /// Byte offset where the header departs from the grammar.
+        offset: usize,
+    },
+    /// An `Authorization` header with an access key the server does not know.
+    UnknownAccessKey,
+    /// A correctly signed `Authorization` header whose timestamp is too far
+    /// from the server's clock.
+    TimestampOutsideWindow {
+        /// The header's time minus the server's, in seconds.
+        skew_secs: i64,
+        /// How far apart they may be, either way.
+        window_secs: u32,
+    },
 }
 
 impl fmt::Display for Error {
@@ -142,9 +159,23 @@ impl fmt::Display for Error {
                 f.write_str("return URL: accesskey is missing or is not this signer's key")
             }
             Error::SignatureMissing => f.write_str("return URL: signature is missing"),
-            Error::SignatureMismatch => {
-                f.write_str("return URL: signature does not match the parameters")
-            }
+            Error::SignatureMismatch => f.write_str("signature does not match what it signs"),
+            Error::MalformedAuthorization { offset } => write!(
+                f,
+                "Authorization header: not 'TM-HMAC-SHA256 key=<access key> \
+                 ts=<YYYY-MM-DDTHH:MM:SS> sign=<64 lower-case hex>' (from byte {offset})"
+            ),
+            Error::UnknownAccessKey => f.write_str("Authorization header: unknown access key"),
+            Error::TimestampOutsideWindow {
+                skew_secs,
+                window_secs,
+            } => write!(
+                f,
+                "Authorization header: timestamp is {} s {} the server's clock, more than the \
+                 {window_secs} s allowed (check the client's clock)",
+                skew_secs.unsigned_abs(),
+                if skew_secs > 0 { "ahead of" } else { "behind" },
+            ),
         }
     }
 }

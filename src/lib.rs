@@ -55,6 +55,7 @@ extern crate std;
 mod encode;
 mod error;
 mod params;
+mod request;
 mod signer;
 mod sink;
 mod time;
@@ -63,6 +64,7 @@ mod verify;
 pub use encode::{encode, Encode};
 pub use error::{Error, Field};
 pub use params::Param;
+pub use request::{verify_authorization, Authorization, DEFAULT_WINDOW_SECS};
 pub use signer::{authorization_len, Signature, Signer};
 pub use time::Timestamp;
 

@@ -241,15 +241,20 @@ impl<'a> Signer<'a> {
 
     // ----- API requests -----------------------------------------------------
 
-    fn emit_authorization(&self, ts: Timestamp, out: &mut impl Sink) {
+    /// The signature of an API request made at `ts`.
+    pub(crate) fn authorization_signature(&self, ts: Timestamp) -> Signature {
         let mut mac = self.prefixed.clone();
         emit_request_message(ts, &mut mac);
+        Signature::from_mac(mac)
+    }
+
+    fn emit_authorization(&self, ts: Timestamp, out: &mut impl Sink) {
         out.put_str(SCHEME);
         out.put_str(self.access_key);
         out.put_str(TS);
         out.put(ts.as_bytes());
         out.put_str(SIGN);
-        out.put(Signature::from_mac(mac).as_bytes());
+        out.put(self.authorization_signature(ts).as_bytes());
     }
 
     /// Writes the `Authorization` header value for a request made at `ts` into

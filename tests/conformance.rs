@@ -7,6 +7,7 @@ mod check;
 use serde_json::Value;
 
 const VECTORS: &str = include_str!("vectors/ticketmatic-signing-vectors.json");
+const PROJECT_VECTORS: &str = include_str!("vectors/project-vectors.json");
 
 #[test]
 fn every_shared_vector_passes() {
@@ -16,6 +17,13 @@ fn every_shared_vector_passes() {
     let total = doc["vectors"].as_array().unwrap().len();
     assert_eq!(report.passed.len(), total);
     assert!(total >= 32, "the shared file has 32 vectors, found {total}");
+}
+
+#[test]
+fn every_project_vector_passes() {
+    let report = check::check_file(PROJECT_VECTORS).unwrap();
+    assert!(report.failed.is_empty(), "{:#?}", report.failed);
+    assert_eq!(report.passed.len(), 17);
 }
 
 /// Edits one vector of the shared file and returns the runner's failure lines.

@@ -8,7 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ticketmatic_sign::{encode, Signer, Timestamp};
+use ticketmatic_sign::{encode, verify_authorization, Signer, Timestamp};
 
 struct Counting;
 
@@ -78,7 +78,9 @@ fn no_operation_allocates() {
         #[cfg(feature = "std")]
         Timestamp::now().unwrap();
         let signer = Signer::new("azertyuiop", b"qsdfghjklm", "myaccountname").unwrap();
-        signer.authorization(ts, &mut header_buf).unwrap();
+        let header = signer.authorization(ts, &mut header_buf).unwrap();
+        let lookup = |_: &str| Some(b"qsdfghjklm".as_slice());
+        verify_authorization(header, "myaccountname", ts, 1800, lookup).unwrap();
         let _ = signer.authorization_string(ts);
         signer.authorization_payload(ts, &mut payload_buf).unwrap();
         signer.widget_signature(&params).unwrap();

@@ -7,7 +7,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Timelike};
 use proptest::prelude::*;
 use reference::Verdict;
 use ticketmatic_sign::{
-    authorization_len, Error, Signer, Timestamp, DEFAULT_BASE_URL, MAX_ACCESS_KEY_LEN,
+    authorization_len, verify_authorization, Error, Signer, Timestamp, DEFAULT_BASE_URL,
+    DEFAULT_WINDOW_SECS, MAX_ACCESS_KEY_LEN,
 };
 
 const MAX_UNIX: i64 = 253_402_300_799;
@@ -116,6 +117,47 @@ proptest! {
         let key_ok = !key.is_empty() && key.len() <= MAX_ACCESS_KEY_LEN && key.bytes().all(|b| b.is_ascii_graphic());
         let result = Signer::new(&key, &secret, "acct");
         prop_assert_eq!(result.is_ok(), key_ok && !secret.is_empty(), "{:?}", result.err());
+    }
+}
+
+// ----- Server-side header verification --------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn signed_headers_verify_and_any_change_is_refused(
+        key in access_key(),
+        secret in secret(),
+        account in prop_oneof![account(), Just(String::new())],
+        secs in 1800..=MAX_UNIX - 1800,
+        skew in -1800i64..=1800,
+        at in any::<prop::sample::Index>(),
+        replacement in 0x20u8..0x7f,
+    ) {
+        let signer = Signer::new(&key, &secret, &account).unwrap();
+        let ts = Timestamp::from_unix(secs).unwrap();
+        let header = signer.authorization_string(ts);
+        let lookup = |k: &str| (k == key).then_some(secret.as_slice());
+        let now = Timestamp::from_unix(secs - skew).unwrap();
+        let auth = verify_authorization(&header, &account, now, DEFAULT_WINDOW_SECS, lookup);
+        prop_assert_eq!(auth.map(|a| a.access_key()), Ok(key.as_str()));
+
+        let late = Timestamp::from_unix(secs + 1801).unwrap();
+        prop_assert_eq!(
+            verify_authorization(&header, &account, late, DEFAULT_WINDOW_SECS, lookup),
+            Err(Error::TimestampOutsideWindow { skew_secs: -1801, window_secs: DEFAULT_WINDOW_SECS })
+        );
+
+        let mut changed = header.as_bytes().to_vec();
+        let i = at.index(changed.len());
+        prop_assume!(changed[i] != replacement);
+        changed[i] = replacement;
+        let changed = String::from_utf8(changed).unwrap();
+        prop_assert!(
+            verify_authorization(&changed, &account, now, DEFAULT_WINDOW_SECS, lookup).is_err(),
+            "{} verified", changed
+        );
     }
 }
 

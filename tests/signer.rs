@@ -645,7 +645,7 @@ fn error_messages_name_the_field_and_reason() {
         (Error::BufferTooSmall { needed: 115 }, "output buffer too small: 115 bytes needed"),
         (Error::BadEscape { offset: 4 }, "query: '%' at byte 4 is not followed by two hex digits"),
         (Error::TimeOutOfRange, "timestamp: outside 1970-01-01T00:00:00 to 9999-12-31T23:59:59"),
-        (Error::SignatureMismatch, "return URL: signature does not match the parameters"),
+        (Error::SignatureMismatch, "signature does not match what it signs"),
     ];
     for (error, text) in cases {
         assert_eq!(error.to_string(), text);

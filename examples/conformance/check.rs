@@ -2,7 +2,7 @@
 //! crate. Shared by the `conformance` example and the conformance test.
 
 use serde_json::Value;
-use ticketmatic_sign::{Error, Signer, Timestamp};
+use ticketmatic_sign::{verify_authorization, Error, Signer, Timestamp};
 
 /// The result of checking one file.
 #[derive(Debug, Default)]
@@ -53,6 +53,7 @@ pub fn check_vector(v: &Value) -> Result<(), String> {
         "authorization" => authorization(v),
         "widget" => widget(v),
         "return_url" => return_url(v),
+        "authorization_check" => authorization_check(v),
         other => return Err(format!("unknown kind {other:?}")),
     };
     match (outcome, expect_error) {
@@ -200,6 +201,38 @@ fn return_url(v: &Value) -> Result<Produced, Outcome> {
         Err(Error::BadAccessKey) => "bad_access_key",
         Err(Error::SignatureMissing) => "signature_missing",
         Err(Error::SignatureMismatch) => "signature_mismatch",
+        Err(other) => return Err(Outcome::Refused(other)),
+    };
+    Ok(Produced(vec![
+        ("valid", false.into()),
+        ("error_kind", kind.into()),
+    ]))
+}
+
+/// This project's own kind: server-side verification of a header.
+fn authorization_check(v: &Value) -> Result<Produced, Outcome> {
+    let number = |field: &str| {
+        v.get(field)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| Outcome::Bad(format!("input {field:?} missing or not an integer")))
+    };
+    let (key, secret) = (input(v, "access_key")?, input(v, "secret_key")?);
+    let now = Timestamp::from_unix(number("now_unix")?)?;
+    let window = u32::try_from(number("window_secs")?)
+        .map_err(|_| Outcome::Bad("window_secs out of range".into()))?;
+    let lookup = |k: &str| (k == key).then_some(secret.as_bytes());
+    let kind = match verify_authorization(
+        input(v, "header")?,
+        input(v, "account")?,
+        now,
+        window,
+        lookup,
+    ) {
+        Ok(_) => return Ok(Produced(vec![("valid", true.into())])),
+        Err(Error::MalformedAuthorization { .. }) => "malformed",
+        Err(Error::UnknownAccessKey) => "unknown_access_key",
+        Err(Error::SignatureMismatch) => "signature_mismatch",
+        Err(Error::TimestampOutsideWindow { .. }) => "timestamp_outside_window",
         Err(other) => return Err(Outcome::Refused(other)),
     };
     Ok(Produced(vec![
