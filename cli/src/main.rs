@@ -1,0 +1,205 @@
+//! `tm`: Ticketmatic signing from the command line, for people who need a
+//! header for curl, a signed widget URL, or to find out why their own
+//! implementation's signature is refused.
+//!
+//! Credentials come from the environment (`TM_ACCOUNT`, `TM_ACCESS_KEY`,
+//! `TM_SECRET_KEY`) or from `--credentials FILE` (the same names, one
+//! `NAME=value` a line), never from an argument value: arguments leak into
+//! shell history and process lists. `--demo` uses the example keys of
+//! Ticketmatic's documentation.
+
+mod credentials;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use credentials::Credentials;
+use ticketmatic_sign::{Error, Signer, Timestamp};
+
+#[derive(Parser)]
+#[command(
+    name = "tm",
+    version,
+    about = "Ticketmatic request signing from the command line"
+)]
+struct Cli {
+    /// Read TM_ACCOUNT, TM_ACCESS_KEY and TM_SECRET_KEY from this file
+    /// (NAME=value lines) instead of the environment.
+    #[arg(long, value_name = "FILE", global = true)]
+    credentials: Option<std::path::PathBuf>,
+
+    /// Use the example keys of Ticketmatic's documentation (account
+    /// myaccountname, access key azertyuiop).
+    #[arg(long, global = true, conflicts_with = "credentials")]
+    demo: bool,
+
+    /// Base URL of widget URLs and API calls [env: TM_BASE_URL]
+    /// [default: https://apps.ticketmatic.com]
+    #[arg(long, value_name = "URL", global = true)]
+    base_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the Authorization header value for an API request:
+    /// curl -H "Authorization: $(tm header)" ...
+    Header(HeaderArgs),
+    /// Print the signed URL of a widget.
+    WidgetUrl(WidgetArgs),
+    /// Check a return URL (or its query string): prints "valid" and exits 0,
+    /// or prints the reason and exits 1.
+    VerifyReturnUrl {
+        /// The URL Ticketmatic redirected to, or the part after '?'.
+        url: String,
+    },
+    /// Print the exact text that is signed, to compare with another
+    /// implementation's.
+    #[command(subcommand)]
+    Explain(Explain),
+}
+
+#[derive(Subcommand)]
+enum Explain {
+    /// The text an API request's signature signs.
+    Header(HeaderArgs),
+    /// The text a widget URL's signature signs.
+    WidgetUrl(WidgetArgs),
+}
+
+#[derive(Args)]
+struct HeaderArgs {
+    /// The request time (UTC), as YYYY-MM-DDTHH:MM:SS or Unix seconds
+    /// [default: now]
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    at: Option<Timestamp>,
+}
+
+#[derive(Args)]
+struct WidgetArgs {
+    /// The widget's name, for example addtickets.
+    widget: String,
+    /// Parameters as name=value, in the order they go into the URL (values
+    /// are given raw, not URL-encoded).
+    #[arg(value_name = "NAME=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+}
+
+fn parse_time(text: &str) -> Result<Timestamp, String> {
+    let parsed = match text.parse::<i64>() {
+        Ok(secs) => Timestamp::from_unix(secs),
+        Err(_) => Timestamp::parse(text),
+    };
+    parsed.map_err(|e| e.to_string())
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) => Ok((name.to_owned(), value.to_owned())),
+        None => Err(format!("'{text}' is not NAME=VALUE")),
+    }
+}
+
+/// A failure to report: the message, and whether it is a verdict (exit 1)
+/// rather than a problem with the inputs or setup (exit 2, as for usage).
+struct Failure {
+    message: String,
+    verdict: bool,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure {
+            message: e.to_string(),
+            verdict: false,
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure {
+            message,
+            verdict: false,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("tm: {}", failure.message);
+            ExitCode::from(if failure.verdict { 1 } else { 2 })
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<String, Failure> {
+    let credentials = if cli.demo {
+        Credentials::demo()
+    } else if let Some(file) = &cli.credentials {
+        Credentials::from_file(file)?
+    } else {
+        Credentials::from_env()?
+    };
+    let base_url = cli
+        .base_url
+        .or_else(|| std::env::var("TM_BASE_URL").ok())
+        .unwrap_or_else(|| ticketmatic_sign::DEFAULT_BASE_URL.to_owned());
+    let signer = Signer::new(
+        &credentials.access_key,
+        credentials.secret_key.as_bytes(),
+        &credentials.account,
+    )?
+    .with_base_url(&base_url)?;
+
+    match cli.command {
+        Command::Header(args) => Ok(signer.authorization_string(at(&args)?).to_string()),
+        Command::WidgetUrl(args) => {
+            let mut url = String::new();
+            signer.write_widget_url(&args.widget, &args.params, &mut url)?;
+            Ok(url)
+        }
+        Command::VerifyReturnUrl { url } => {
+            let query = url.split_once('?').map_or(url.as_str(), |(_, q)| q);
+            let query = query.split_once('#').map_or(query, |(q, _)| q);
+            match signer.verify_return_url(query) {
+                Ok(()) => Ok("valid".to_owned()),
+                Err(e) => Err(Failure {
+                    message: e.to_string(),
+                    verdict: true,
+                }),
+            }
+        }
+        Command::Explain(Explain::Header(args)) => {
+            let mut buf = [0u8; 256];
+            Ok(signer
+                .authorization_payload(at(&args)?, &mut buf)?
+                .to_owned())
+        }
+        Command::Explain(Explain::WidgetUrl(args)) => {
+            let mut buf = vec![0u8; 64];
+            loop {
+                match signer.widget_payload(&args.params, &mut buf) {
+                    Ok(payload) => return Ok(payload.to_owned()),
+                    Err(Error::BufferTooSmall { needed }) => buf.resize(needed, 0),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+    }
+}
+
+fn at(args: &HeaderArgs) -> Result<Timestamp, Failure> {
+    match args.at {
+        Some(ts) => Ok(ts),
+        None => Ok(Timestamp::now()?),
+    }
+}

@@ -1,0 +1,274 @@
+//! Runs the `tm` binary as a user would. Expected values come from the SPEC's
+//! worked example and the shared conformance vectors.
+
+use std::process::{Command, Output};
+
+/// `tm` with a clean environment plus `env`.
+fn tm(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tm"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .expect("tm runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+const DOC_URL: &str = "https://apps.ticketmatic.com/widgets/myaccountname/addtickets?event=123&l=fr&returnurl=http%3A%2F%2Fwww.ticketmatic.com&skinid=25&accesskey=azertyuiop&signature=0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8";
+
+/// The shared vector `clj-client-test`.
+const CLJ_ENV: [(&str, &str); 3] = [
+    ("TM_ACCESS_KEY", "xyz"),
+    ("TM_SECRET_KEY", "xyz"),
+    ("TM_ACCOUNT", "ticketmatic"),
+];
+const CLJ_HEADER: &str = "TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 sign=192437c5f28b8dd431c57bac1f3552d671cd4eb50382961dfb413d731d050590";
+
+/// The shared return-URL vectors' key pair.
+const CLUB_ENV: [(&str, &str); 3] = [
+    ("TM_ACCESS_KEY", "142dda885ec6024f934a40c1"),
+    (
+        "TM_SECRET_KEY",
+        "abd2e5893bd447dc7331af1db8df42fdc62fc5c8f9f04784",
+    ),
+    ("TM_ACCOUNT", "club"),
+];
+
+#[test]
+fn demo_widget_url_is_the_documented_one() {
+    let out = tm(
+        &[
+            "--demo",
+            "widget-url",
+            "addtickets",
+            "event=123",
+            "l=fr",
+            "returnurl=http://www.ticketmatic.com",
+            "skinid=25",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{DOC_URL}\n"));
+}
+
+#[test]
+fn header_from_environment_credentials() {
+    let out = tm(&["header", "--at", "2017-07-29T16:40:46"], &CLJ_ENV);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{CLJ_HEADER}\n"));
+    // Unix seconds name the same instant.
+    let out = tm(&["header", "--at", "1501346446"], &CLJ_ENV);
+    assert_eq!(stdout(&out), format!("{CLJ_HEADER}\n"));
+}
+
+#[test]
+fn header_for_now_has_the_current_time() {
+    let out = tm(&["--demo", "header"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let header = stdout(&out);
+    let ts = header
+        .split(" ts=")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let sent = ticketmatic_sign::Timestamp::parse(ts).unwrap().unix();
+    assert!((now - sent).abs() <= 5, "{ts} vs {now}");
+}
+
+#[test]
+fn credentials_file() {
+    let dir = std::env::temp_dir().join(format!("tm-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("credentials");
+    std::fs::write(
+        &file,
+        "# test keys\nTM_ACCOUNT=ticketmatic\nTM_ACCESS_KEY = xyz\n\nTM_SECRET_KEY=\"xyz\"\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = tm(
+        &[
+            "--credentials",
+            path,
+            "header",
+            "--at",
+            "2017-07-29T16:40:46",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{CLJ_HEADER}\n"));
+
+    std::fs::write(&file, "TM_ACCOUNT=x\nTM_SECRET=y\n").unwrap();
+    let out = tm(&["--credentials", path, "header"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(":2: unknown name TM_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn missing_or_bad_credentials_are_explained() {
+    let out = tm(
+        &["header"],
+        &[("TM_ACCOUNT", "club"), ("TM_ACCESS_KEY", "k")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("TM_SECRET_KEY is not set"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out), "");
+
+    let out = tm(
+        &["header"],
+        &[
+            ("TM_ACCOUNT", "club"),
+            ("TM_ACCESS_KEY", "a b"),
+            ("TM_SECRET_KEY", "s"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("access key: byte 1 (0x20) is not allowed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn verify_return_url_verdicts() {
+    let valid = "https://shop.example/done?orderid=2715&status=ok&accesskey=142dda885ec6024f934a40c1&signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658";
+    let out = tm(&["verify-return-url", valid], &CLUB_ENV);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "valid\n");
+    // The bare query string, and a fragment, work too.
+    let query = valid.split_once('?').unwrap().1;
+    let out = tm(&["verify-return-url", &format!("{query}#top")], &CLUB_ENV);
+    assert_eq!(stdout(&out), "valid\n");
+
+    let tampered = valid.replace("2715", "2716");
+    let out = tm(&["verify-return-url", &tampered], &CLUB_ENV);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("signature does not match"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out), "");
+
+    let out = tm(
+        &[
+            "verify-return-url",
+            "orderid=1&accesskey=142dda885ec6024f934a40c1",
+        ],
+        &CLUB_ENV,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("signature is missing"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn explain_prints_the_signed_text() {
+    let out = tm(
+        &["explain", "header", "--at", "2017-07-29T16:40:46"],
+        &CLJ_ENV,
+    );
+    assert_eq!(stdout(&out), "xyzticketmatic2017-07-29T16:40:46\n");
+    let out = tm(
+        &[
+            "--demo",
+            "explain",
+            "widget-url",
+            "addtickets",
+            "event=123",
+            "l=fr",
+            "returnurl=http://www.ticketmatic.com",
+            "skinid=25",
+        ],
+        &[],
+    );
+    assert_eq!(
+        stdout(&out),
+        "azertyuiopmyaccountnameevent123returnurlhttp://www.ticketmatic.comskinid25\n"
+    );
+}
+
+#[test]
+fn base_url_from_flag_or_environment() {
+    let out = tm(
+        &[
+            "--demo",
+            "--base-url",
+            "http://127.0.0.1:8080",
+            "widget-url",
+            "w",
+        ],
+        &[],
+    );
+    assert!(stdout(&out).starts_with("http://127.0.0.1:8080/widgets/myaccountname/w?accesskey="));
+    let out = tm(
+        &["--demo", "widget-url", "w"],
+        &[("TM_BASE_URL", "http://proxy/tm/")],
+    );
+    assert!(stdout(&out).starts_with("http://proxy/tm/widgets/myaccountname/w?accesskey="));
+}
+
+#[test]
+fn bad_command_lines_get_usage_errors() {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["--demo", "widget-url"],
+        &["--demo", "widget-url", "w", "event"],
+        &["--demo", "header", "--at", "2017-07-29 16:40:46"],
+        &["--secret-key", "s", "header"],
+    ] {
+        let out = tm(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("Usage:") || stderr(&out).contains("error:"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(stdout(&out), "");
+    }
+    let out = tm(&["--demo", "widget-url", "w", "event"], &[]);
+    assert!(
+        stderr(&out).contains("'event' is not NAME=VALUE"),
+        "{}",
+        stderr(&out)
+    );
+    let out = tm(&["--demo", "widget-url", "../admin"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("widget name: byte 2 (0x2f) is not allowed"),
+        "{}",
+        stderr(&out)
+    );
+    let out = tm(&["--help"], &[]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("widget-url"));
+}
