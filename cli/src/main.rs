@@ -33,10 +33,10 @@ struct Cli {
     #[arg(long, global = true, conflicts_with = "credentials")]
     demo: bool,
 
-    /// Base URL of widget URLs and API calls [env: TM_BASE_URL]
-    /// [default: https://apps.ticketmatic.com]
-    #[arg(long, value_name = "URL", global = true)]
-    base_url: Option<String>,
+    /// Base URL of widget URLs and API calls.
+    #[arg(long, value_name = "URL", global = true, env = "TM_BASE_URL",
+          default_value = ticketmatic_sign::DEFAULT_BASE_URL)]
+    base_url: String,
 
     #[command(subcommand)]
     command: Command,
@@ -149,16 +149,12 @@ fn run(cli: Cli) -> Result<String, Failure> {
     } else {
         Credentials::from_env()?
     };
-    let base_url = cli
-        .base_url
-        .or_else(|| std::env::var("TM_BASE_URL").ok())
-        .unwrap_or_else(|| ticketmatic_sign::DEFAULT_BASE_URL.to_owned());
     let signer = Signer::new(
         &credentials.access_key,
         credentials.secret_key.as_bytes(),
         &credentials.account,
     )?
-    .with_base_url(&base_url)?;
+    .with_base_url(&cli.base_url)?;
 
     match cli.command {
         Command::Header(args) => Ok(signer.authorization_string(at(&args)?).to_string()),
