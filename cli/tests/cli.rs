@@ -21,6 +21,13 @@ fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
+/// `tm` exited with `code`, said `message` on stderr, and printed nothing.
+fn assert_fails(out: &Output, code: i32, message: &str) {
+    assert_eq!(out.status.code(), Some(code), "{}", stderr(out));
+    assert!(stderr(out).contains(message), "{}", stderr(out));
+    assert_eq!(stdout(out), "");
+}
+
 const DOC_URL: &str = "https://apps.ticketmatic.com/widgets/myaccountname/addtickets?event=123&l=fr&returnurl=http%3A%2F%2Fwww.ticketmatic.com&skinid=25&accesskey=azertyuiop&signature=0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8";
 
 /// The shared vector `clj-client-test`.
@@ -115,12 +122,7 @@ fn credentials_file() {
 
     std::fs::write(&file, "TM_ACCOUNT=x\nTM_SECRET=y\n").unwrap();
     let out = tm(&["--credentials", path, "header"], &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains(":2: unknown name TM_SECRET"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 2, ":2: unknown name TM_SECRET");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -130,13 +132,7 @@ fn missing_or_bad_credentials_are_explained() {
         &["header"],
         &[("TM_ACCOUNT", "club"), ("TM_ACCESS_KEY", "k")],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("TM_SECRET_KEY is not set"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(stdout(&out), "");
+    assert_fails(&out, 2, "TM_SECRET_KEY is not set");
 
     let out = tm(
         &["header"],
@@ -146,12 +142,7 @@ fn missing_or_bad_credentials_are_explained() {
             ("TM_SECRET_KEY", "s"),
         ],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("access key: byte 1 (0x20) is not allowed"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 2, "access key: byte 1 (0x20) is not allowed");
 }
 
 #[test]
@@ -167,13 +158,7 @@ fn verify_return_url_verdicts() {
 
     let tampered = valid.replace("2715", "2716");
     let out = tm(&["verify-return-url", &tampered], &CLUB_ENV);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("signature does not match"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(stdout(&out), "");
+    assert_fails(&out, 1, "signature does not match");
 
     let out = tm(
         &[
@@ -182,12 +167,7 @@ fn verify_return_url_verdicts() {
         ],
         &CLUB_ENV,
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("signature is missing"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 1, "signature is missing");
 }
 
 #[test]
@@ -262,12 +242,7 @@ fn bad_command_lines_get_usage_errors() {
         stderr(&out)
     );
     let out = tm(&["--demo", "widget-url", "../admin"], &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("widget name: byte 2 (0x2f) is not allowed"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 2, "widget name: byte 2 (0x2f) is not allowed");
     let out = tm(&["--help"], &[]);
     assert!(out.status.success());
     assert!(stdout(&out).contains("widget-url"));
