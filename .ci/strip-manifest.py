@@ -3,8 +3,9 @@
 Debian's cargo 1.65 (our route to rustc 1.63, wasm32 and Cortex-M) resolves
 dev-dependencies too, and today's releases of those need a newer cargo. The
 library itself does not use them, so the MSRV and cross builds use a copy of
-the crate with this manifest. The copy is built alone, so the [workspace]
-table (which names the command-line tool) goes too.
+the crate with this manifest. The copy is built alone, under target/ of the
+workspace, so its [workspace] table (which names the command-line tool) is
+replaced by an empty one that makes the copy its own workspace.
 """
 import re
 import sys
@@ -17,3 +18,4 @@ for line in open(sys.argv[1]):
         keep = not DROP.match(stripped)
     if keep:
         sys.stdout.write(line)
+sys.stdout.write("\n[workspace]\n")
