@@ -28,6 +28,14 @@ fn assert_fails(out: &Output, code: i32, message: &str) {
     assert_eq!(stdout(out), "");
 }
 
+/// The widget and parameters of the SPEC's worked example.
+const DOC_WIDGET: [&str; 5] = [
+    "addtickets",
+    "event=123",
+    "l=fr",
+    "returnurl=http://www.ticketmatic.com",
+    "skinid=25",
+];
 const DOC_URL: &str = "https://apps.ticketmatic.com/widgets/myaccountname/addtickets?event=123&l=fr&returnurl=http%3A%2F%2Fwww.ticketmatic.com&skinid=25&accesskey=azertyuiop&signature=0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8";
 
 /// The shared vector `clj-client-test`.
@@ -50,18 +58,7 @@ const CLUB_ENV: [(&str, &str); 3] = [
 
 #[test]
 fn demo_widget_url_is_the_documented_one() {
-    let out = tm(
-        &[
-            "--demo",
-            "widget-url",
-            "addtickets",
-            "event=123",
-            "l=fr",
-            "returnurl=http://www.ticketmatic.com",
-            "skinid=25",
-        ],
-        &[],
-    );
+    let out = tm(&[&["--demo", "widget-url"][..], &DOC_WIDGET].concat(), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("{DOC_URL}\n"));
 }
@@ -178,16 +175,7 @@ fn explain_prints_the_signed_text() {
     );
     assert_eq!(stdout(&out), "xyzticketmatic2017-07-29T16:40:46\n");
     let out = tm(
-        &[
-            "--demo",
-            "explain",
-            "widget-url",
-            "addtickets",
-            "event=123",
-            "l=fr",
-            "returnurl=http://www.ticketmatic.com",
-            "skinid=25",
-        ],
+        &[&["--demo", "explain", "widget-url"][..], &DOC_WIDGET].concat(),
         &[],
     );
     assert_eq!(
