@@ -4,7 +4,8 @@
 //! carries an HMAC-SHA256 signature, and signs the URLs of its embeddable
 //! widgets (ticket sales pages) the same way. This crate produces both, byte
 //! for byte as Ticketmatic's official clients do, and verifies the return URLs
-//! a widget flow redirects back to.
+//! a widget flow redirects back to. For servers and mock servers,
+//! [`verify_authorization`] checks a request's header.
 //!
 //! - `#![no_std]`, no `alloc`: output goes into caller buffers, a
 //!   `core::fmt::Write`, or a [`heapless::String`] of fixed capacity.
