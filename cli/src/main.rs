@@ -9,6 +9,8 @@
 //! Ticketmatic's documentation.
 
 mod credentials;
+mod http;
+mod mock;
 
 use std::process::ExitCode;
 
@@ -59,6 +61,32 @@ enum Command {
     /// implementation's.
     #[command(subcommand)]
     Explain(Explain),
+    /// Ask the server for its time and print how far this machine's clock is
+    /// from it (the usual cause of refused signatures).
+    Time,
+    /// A signed GET of an API path (relative to /api/1/{account}/, or
+    /// absolute), printing the JSON response.
+    Get {
+        /// For example `events` or `/api/1/myaccount/events`.
+        path: String,
+    },
+    /// Run a local server that checks every request's Authorization header
+    /// against these credentials, answers diagnostics/time, and explains
+    /// refusals (401 with the reason).
+    MockServer {
+        /// Port on 127.0.0.1; 0 picks a free one. The first line printed is
+        /// "listening on http://127.0.0.1:PORT".
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Seconds to add to this machine's clock for the server's, to
+        /// simulate clock skew.
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        clock_offset: i64,
+        /// Send the payload the server expected in an
+        /// X-Tm-Expected-Payload header with every 401.
+        #[arg(long)]
+        explain: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -102,11 +130,22 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// A failure to report: the message, and whether it is a verdict (exit 1)
-/// rather than a problem with the inputs or setup (exit 2, as for usage).
-struct Failure {
+/// A failure to report: the message, and whether it is a verdict (exit 1:
+/// a refused return URL or request) rather than a problem with the inputs
+/// or setup (exit 2, as for usage).
+pub struct Failure {
     message: String,
     verdict: bool,
+}
+
+impl Failure {
+    /// A verdict: exit status 1.
+    pub fn verdict(message: String) -> Self {
+        Failure {
+            message,
+            verdict: true,
+        }
+    }
 }
 
 impl From<Error> for Failure {
@@ -157,6 +196,21 @@ fn run(cli: Cli) -> Result<String, Failure> {
     .with_base_url(&cli.base_url)?;
 
     match cli.command {
+        Command::Time => http::time(&signer),
+        Command::Get { path } => http::get(&signer, &path),
+        Command::MockServer {
+            port,
+            clock_offset,
+            explain,
+        } => {
+            let options = mock::Options {
+                port,
+                clock_offset,
+                explain,
+            };
+            mock::run(&credentials, &options)?;
+            Ok(String::new())
+        }
         Command::Header(args) => Ok(signer.authorization_string(at(&args)?).to_string()),
         Command::WidgetUrl(args) => {
             let mut url = String::new();
@@ -168,10 +222,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let query = query.split_once('#').map_or(query, |(q, _)| q);
             match signer.verify_return_url(query) {
                 Ok(()) => Ok("valid".to_owned()),
-                Err(e) => Err(Failure {
-                    message: e.to_string(),
-                    verdict: true,
-                }),
+                Err(e) => Err(Failure::verdict(e.to_string())),
             }
         }
         Command::Explain(Explain::Header(args)) => {

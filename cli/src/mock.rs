@@ -1,0 +1,132 @@
+//! `tm mock-server`: a local stand-in for Ticketmatic's API that checks every
+//! request's Authorization header with the core verifier, so that client
+//! authors in any language can test their signing against it.
+
+use std::io::Write;
+
+use ticketmatic_sign::{verify_authorization, Signer, Timestamp, DEFAULT_WINDOW_SECS};
+use tiny_http::{Header, Response, Server};
+
+use crate::credentials::Credentials;
+
+pub struct Options {
+    pub port: u16,
+    /// Seconds added to this machine's clock for the server's, to simulate a
+    /// server whose clock differs.
+    pub clock_offset: i64,
+    /// Send the payload the server expected in `X-Tm-Expected-Payload` on 401.
+    pub explain: bool,
+}
+
+/// Serves until the process is stopped. Prints `listening on URL` first, so
+/// that a script (or a test) can read where to connect.
+pub fn run(credentials: &Credentials, options: &Options) -> Result<(), String> {
+    let server = Server::http(("127.0.0.1", options.port))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    println!("listening on http://{address}");
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+
+    for request in server.incoming_requests() {
+        let (status, body, expected) = answer(credentials, options, &request);
+        eprintln!("{} {} -> {status}", request.method(), request.url());
+        let mut response = Response::from_string(body)
+            .with_status_code(status)
+            .with_header(header("Content-Type", "application/json"));
+        if let Some(payload) = expected {
+            response.add_header(header("X-Tm-Expected-Payload", &payload));
+        }
+        // A client that went away is its own problem; keep serving.
+        let _ = request.respond(response);
+    }
+    Ok(())
+}
+
+fn header(name: &str, value: &str) -> Header {
+    // Names and values here are ASCII without CR or LF, which is all
+    // `from_bytes` refuses.
+    Header::from_bytes(name, value).unwrap_or_else(|_| Header::from_bytes("X-Invalid", "").unwrap())
+}
+
+/// Status, JSON body, and the expected payload for a refused request.
+fn answer(
+    credentials: &Credentials,
+    options: &Options,
+    request: &tiny_http::Request,
+) -> (u16, String, Option<String>) {
+    let now = match Timestamp::now()
+        .and_then(|t| Timestamp::from_unix(t.unix() + options.clock_offset))
+    {
+        Ok(now) => now,
+        Err(e) => return (500, error_body(&e.to_string()), None),
+    };
+    let path = request.url().split('?').next().unwrap_or("");
+    let mut segments = path.trim_start_matches('/').splitn(4, '/');
+    let (api, version, account, rest) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next().unwrap_or(""),
+    );
+    let account = match (api, version, account) {
+        (Some("api"), Some("1"), Some("_")) => "",
+        (Some("api"), Some("1"), Some(account)) => account,
+        _ => return (404, error_body("not an /api/1/{account}/... path"), None),
+    };
+    if rest == "diagnostics/time" {
+        // Needs no Authorization header, as on Ticketmatic.
+        let body = serde_json::json!({ "systemtime": format!("{now}Z") });
+        return (200, body.to_string(), None);
+    }
+    let authorization = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Authorization"))
+        .map(|h| h.value.as_str());
+    let Some(authorization) = authorization else {
+        return (401, error_body("no Authorization header"), None);
+    };
+    let secret = credentials.secret_key.as_bytes();
+    let lookup = |key: &str| (key == credentials.access_key).then_some(secret);
+    match verify_authorization(authorization, account, now, DEFAULT_WINDOW_SECS, lookup) {
+        Ok(_) => {
+            let body = serde_json::json!({ "ok": true, "account": account, "path": rest });
+            (200, body.to_string(), None)
+        }
+        Err(e) => {
+            let expected = options
+                .explain
+                .then(|| expected_payload(credentials, account, authorization))
+                .flatten();
+            (401, error_body(&e.to_string()), expected)
+        }
+    }
+}
+
+/// What the server signed for this request, when the header parses and its
+/// key is the known one.
+fn expected_payload(
+    credentials: &Credentials,
+    account: &str,
+    authorization: &str,
+) -> Option<String> {
+    let auth = ticketmatic_sign::Authorization::parse(authorization).ok()?;
+    let signer = Signer::new(
+        &credentials.access_key,
+        credentials.secret_key.as_bytes(),
+        account,
+    )
+    .ok()?;
+    let mut buf = [0u8; 512];
+    let payload = signer
+        .authorization_payload(auth.timestamp(), &mut buf)
+        .ok()?;
+    Some(payload.to_owned())
+}
+
+fn error_body(message: &str) -> String {
+    serde_json::json!({ "error": message }).to_string()
+}
