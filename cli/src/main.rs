@@ -70,6 +70,24 @@ enum Command {
         /// For example `events` or `/api/1/myaccount/events`.
         path: String,
     },
+    /// Export the records an SQL query selects (tools/queries/export), as
+    /// JSON Lines, streamed. A file is written under a temporary name and
+    /// renamed only once the export ended cleanly.
+    Export {
+        /// The SQL query.
+        #[arg(
+            long,
+            conflicts_with = "query_file",
+            required_unless_present = "query_file"
+        )]
+        query: Option<String>,
+        /// A file holding the SQL query.
+        #[arg(long, value_name = "FILE")]
+        query_file: Option<std::path::PathBuf>,
+        /// Where to write the records [default: standard output].
+        #[arg(long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
     /// Run a local server that checks every request's Authorization header
     /// against these credentials, answers diagnostics/time, and explains
     /// refusals (401 with the reason).
@@ -86,6 +104,15 @@ enum Command {
         /// X-Tm-Expected-Payload header with every 401.
         #[arg(long)]
         explain: bool,
+        /// JSON Lines to stream to tools/queries/export.
+        #[arg(long, value_name = "FILE.jsonl")]
+        data: Option<std::path::PathBuf>,
+        /// Answer the first N export requests with 429 and Retry-After: 1.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        rate_limit_first: u32,
+        /// Cut export streams after this many bytes, as a broken connection would.
+        #[arg(long, value_name = "BYTES")]
+        cut_after: Option<u64>,
     },
 }
 
@@ -170,7 +197,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(output) => {
-            println!("{output}");
+            // Commands that stream their output themselves return nothing.
+            if !output.is_empty() {
+                println!("{output}");
+            }
             ExitCode::SUCCESS
         }
         Err(failure) => {
@@ -198,15 +228,35 @@ fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Time => http::time(&signer),
         Command::Get { path } => http::get(&signer, &path),
+        Command::Export {
+            query,
+            query_file,
+            output,
+        } => {
+            let query = match (query, query_file) {
+                (Some(query), _) => query,
+                (None, Some(file)) => std::fs::read_to_string(&file)
+                    .map_err(|e| format!("query file {}: {e}", file.display()))?,
+                (None, None) => return Err("give --query or --query-file".to_owned().into()),
+            };
+            http::export(&signer, &query, output.as_deref())?;
+            Ok(String::new())
+        }
         Command::MockServer {
             port,
             clock_offset,
             explain,
+            data,
+            rate_limit_first,
+            cut_after,
         } => {
             let options = mock::Options {
                 port,
                 clock_offset,
                 explain,
+                data,
+                rate_limit_first,
+                cut_after,
             };
             mock::run(&credentials, &options)?;
             Ok(String::new())

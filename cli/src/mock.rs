@@ -16,6 +16,33 @@ pub struct Options {
     pub clock_offset: i64,
     /// Send the payload the server expected in `X-Tm-Expected-Payload` on 401.
     pub explain: bool,
+    /// JSON Lines that tools/queries/export streams.
+    pub data: Option<std::path::PathBuf>,
+    /// How many export requests to answer with 429 first.
+    pub rate_limit_first: u32,
+    /// Cut export streams after this many bytes.
+    pub cut_after: Option<u64>,
+}
+
+/// What to answer a request with.
+enum Reply {
+    Json {
+        status: u16,
+        body: String,
+        expected_payload: Option<String>,
+    },
+    /// A 429 with `Retry-After`.
+    RateLimited,
+    /// The export data, possibly cut short.
+    Export(Box<dyn std::io::Read + Send>),
+}
+
+fn json(status: u16, body: String) -> Reply {
+    Reply::Json {
+        status,
+        body,
+        expected_payload: None,
+    }
 }
 
 /// Serves until the process is stopped. Prints `listening on URL` first, so
@@ -30,17 +57,42 @@ pub fn run(credentials: &Credentials, options: &Options) -> Result<(), String> {
     println!("listening on http://{address}");
     std::io::stdout().flush().map_err(|e| e.to_string())?;
 
+    let mut exports = 0;
     for request in server.incoming_requests() {
-        let (status, body, expected) = answer(credentials, options, &request);
-        eprintln!("{} {} -> {status}", request.method(), request.url());
-        let mut response = Response::from_string(body)
-            .with_status_code(status)
-            .with_header(header("Content-Type", "application/json"));
-        if let Some(payload) = expected {
-            response.add_header(header("X-Tm-Expected-Payload", &payload));
-        }
+        let reply = answer(credentials, options, &request, &mut exports);
+        let line = format!("{} {}", request.method(), request.url());
         // A client that went away is its own problem; keep serving.
-        let _ = request.respond(response);
+        let _ = match reply {
+            Reply::Json {
+                status,
+                body,
+                expected_payload,
+            } => {
+                eprintln!("{line} -> {status}");
+                let mut response = Response::from_string(body)
+                    .with_status_code(status)
+                    .with_header(header("Content-Type", "application/json"));
+                if let Some(payload) = expected_payload {
+                    response.add_header(header("X-Tm-Expected-Payload", &payload));
+                }
+                request.respond(response)
+            }
+            Reply::RateLimited => {
+                eprintln!("{line} -> 429");
+                let body = serde_json::json!({ "backoff": 1000 }).to_string();
+                request.respond(
+                    Response::from_string(body)
+                        .with_status_code(429)
+                        .with_header(header("Retry-After", "1")),
+                )
+            }
+            Reply::Export(data) => {
+                eprintln!("{line} -> 200 (streaming)");
+                let headers = vec![header("Content-Type", "application/x-ndjson")];
+                // No length: chunked, so a cut stream ends cleanly mid-line.
+                request.respond(Response::new(200.into(), headers, data, None, None))
+            }
+        };
     }
     Ok(())
 }
@@ -51,17 +103,17 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name, value).unwrap_or_else(|_| Header::from_bytes("X-Invalid", "").unwrap())
 }
 
-/// Status, JSON body, and the expected payload for a refused request.
 fn answer(
     credentials: &Credentials,
     options: &Options,
     request: &tiny_http::Request,
-) -> (u16, String, Option<String>) {
+    exports: &mut u32,
+) -> Reply {
     let now = match Timestamp::now()
         .and_then(|t| Timestamp::from_unix(t.unix() + options.clock_offset))
     {
         Ok(now) => now,
-        Err(e) => return (500, error_body(&e.to_string()), None),
+        Err(e) => return json(500, error_body(&e.to_string())),
     };
     let path = request.url().split('?').next().unwrap_or("");
     let mut segments = path.trim_start_matches('/').splitn(4, '/');
@@ -74,12 +126,12 @@ fn answer(
     let account = match (api, version, account) {
         (Some("api"), Some("1"), Some("_")) => "",
         (Some("api"), Some("1"), Some(account)) => account,
-        _ => return (404, error_body("not an /api/1/{account}/... path"), None),
+        _ => return json(404, error_body("not an /api/1/{account}/... path")),
     };
     if rest == "diagnostics/time" {
         // Needs no Authorization header, as on Ticketmatic.
         let body = serde_json::json!({ "systemtime": format!("{now}Z") });
-        return (200, body.to_string(), None);
+        return json(200, body.to_string());
     }
     let authorization = request
         .headers()
@@ -87,22 +139,41 @@ fn answer(
         .find(|h| h.field.equiv("Authorization"))
         .map(|h| h.value.as_str());
     let Some(authorization) = authorization else {
-        return (401, error_body("no Authorization header"), None);
+        return json(401, error_body("no Authorization header"));
     };
     let secret = credentials.secret_key.as_bytes();
     let lookup = |key: &str| (key == credentials.access_key).then_some(secret);
     match verify_authorization(authorization, account, now, DEFAULT_WINDOW_SECS, lookup) {
+        Ok(_) if rest == "tools/queries/export" => export(options, exports),
         Ok(_) => {
             let body = serde_json::json!({ "ok": true, "account": account, "path": rest });
-            (200, body.to_string(), None)
+            json(200, body.to_string())
         }
-        Err(e) => {
-            let expected = options
+        Err(e) => Reply::Json {
+            status: 401,
+            body: error_body(&e.to_string()),
+            expected_payload: options
                 .explain
                 .then(|| expected_payload(credentials, account, authorization))
-                .flatten();
-            (401, error_body(&e.to_string()), expected)
-        }
+                .flatten(),
+        },
+    }
+}
+
+fn export(options: &Options, exports: &mut u32) -> Reply {
+    *exports += 1;
+    if *exports <= options.rate_limit_first {
+        return Reply::RateLimited;
+    }
+    let Some(path) = &options.data else {
+        return json(404, error_body("no --data given to the mock server"));
+    };
+    match std::fs::File::open(path) {
+        Ok(file) => match options.cut_after {
+            Some(limit) => Reply::Export(Box::new(std::io::Read::take(file, limit))),
+            None => Reply::Export(Box::new(file)),
+        },
+        Err(e) => json(500, error_body(&format!("{}: {e}", path.display()))),
     }
 }
 

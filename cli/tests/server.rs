@@ -150,3 +150,157 @@ fn refusals_are_explained_to_any_client() {
         .unwrap()
         .contains("Authorization header: not"));
 }
+
+/// A fresh folder for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tm-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `records` JSON Lines, written by the test (not by tm).
+fn write_records(path: &std::path::Path, records: usize) -> Vec<u8> {
+    let mut data = Vec::new();
+    for i in 0..records {
+        data.extend_from_slice(
+            format!("{{\"id\":{i},\"name\":\"Contact {i}\",\"email\":\"c{i}@example.org\"}}\n")
+                .as_bytes(),
+        );
+    }
+    std::fs::write(path, &data).unwrap();
+    data
+}
+
+/// Runs `tm export` into `output`, sampling the child's peak resident memory
+/// (VmHWM) from /proc while it runs. Returns the output and the peak in kB.
+fn export(mock: &Mock, output: &std::path::Path) -> (Output, u64) {
+    let child = Command::new(env!("CARGO_BIN_EXE_tm"))
+        .args([
+            "--demo",
+            "--base-url",
+            &mock.url,
+            "export",
+            "--query",
+            "select id from tm.contact",
+        ])
+        .arg("--output")
+        .arg(output)
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0;
+    let reader = std::thread::spawn(move || child.wait_with_output().unwrap());
+    while !reader.is_finished() {
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            if let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    (reader.join().unwrap(), peak_kb)
+}
+
+#[test]
+fn export_of_200000_records_is_complete_and_memory_stays_flat() {
+    let dir = scratch("export");
+    let small = write_records(&dir.join("small.jsonl"), 1_000);
+    let large = write_records(&dir.join("large.jsonl"), 200_000);
+
+    let mock = Mock::start(&["--data", dir.join("small.jsonl").to_str().unwrap()]);
+    let (out, small_peak) = export(&mock, &dir.join("small-out.jsonl"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(dir.join("small-out.jsonl")).unwrap(), small);
+    drop(mock);
+
+    let mock = Mock::start(&["--data", dir.join("large.jsonl").to_str().unwrap()]);
+    let (out, large_peak) = export(&mock, &dir.join("large-out.jsonl"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        std::fs::read(dir.join("large-out.jsonl")).unwrap() == large,
+        "output differs"
+    );
+    let report = text(&out.stderr);
+    assert!(report.contains("exported 200000 records"), "{report}");
+    eprintln!(
+        "{report}peak memory: {small_peak} kB for 1,000 records, {large_peak} kB for 200,000"
+    );
+    // 200,000 records are 14 MB: holding them would show. Generous bounds.
+    assert!(large_peak > 0, "no memory sample was taken");
+    assert!(large_peak < 64 * 1024, "{large_peak} kB");
+    assert!(
+        large_peak < small_peak + 8 * 1024,
+        "{small_peak} kB -> {large_peak} kB"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_stream_cut_mid_line_leaves_no_file() {
+    let dir = scratch("cut");
+    write_records(&dir.join("data.jsonl"), 10_000);
+    let mock = Mock::start(&[
+        "--data",
+        dir.join("data.jsonl").to_str().unwrap(),
+        "--cut-after",
+        "100005",
+    ]);
+    let (out, _) = export(&mock, &dir.join("out.jsonl"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("the last line has no newline"),
+        "{}",
+        text(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["data.jsonl"], "nothing but the data may be left");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_line_that_is_not_json_fails_the_export() {
+    let dir = scratch("notjson");
+    std::fs::write(dir.join("data.jsonl"), "{\"id\":1}\nnot json\n{\"id\":3}\n").unwrap();
+    let mock = Mock::start(&["--data", dir.join("data.jsonl").to_str().unwrap()]);
+    let (out, _) = export(&mock, &dir.join("out.jsonl"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("line 2 is not JSON"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.join("out.jsonl").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn rate_limited_exports_are_retried() {
+    let dir = scratch("ratelimit");
+    let data = write_records(&dir.join("data.jsonl"), 100);
+    let mock = Mock::start(&[
+        "--data",
+        dir.join("data.jsonl").to_str().unwrap(),
+        "--rate-limit-first",
+        "1",
+    ]);
+    let (out, _) = export(&mock, &dir.join("out.jsonl"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("rate limited (HTTP 429); retrying in 1 s"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(dir.join("out.jsonl")).unwrap(), data);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
