@@ -69,6 +69,16 @@ fn signed_get_is_accepted() {
     assert_eq!(json["ok"], true);
     assert_eq!(json["account"], "myaccountname");
     assert_eq!(json["path"], "events");
+
+    // `curl -H "Authorization: $(tm header)"`: the header alone is accepted.
+    let header = tm(&["--demo", "header"], &[]);
+    let header = text(&header.stdout);
+    let url = format!("{}/api/1/myaccountname/events", mock.url);
+    let response = ureq::get(&url)
+        .set("Authorization", header.trim_end())
+        .call()
+        .unwrap();
+    assert_eq!(response.status(), 200);
 }
 
 #[test]
