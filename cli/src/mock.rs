@@ -69,38 +69,44 @@ pub fn run(credentials: &Credentials, options: &Options) -> Result<(), String> {
                 expected_payload,
             } => {
                 eprintln!("{line} -> {status}");
-                let mut response = Response::from_string(body)
-                    .with_status_code(status)
-                    .with_header(header("Content-Type", "application/json"));
-                if let Some(payload) = expected_payload {
-                    response.add_header(header("X-Tm-Expected-Payload", &payload));
+                let mut response = Response::from_string(body).with_status_code(status);
+                let payload = expected_payload.unwrap_or_default();
+                let mut fields = vec![("Content-Type", "application/json")];
+                if !payload.is_empty() {
+                    fields.push(("X-Tm-Expected-Payload", &payload));
+                }
+                for field in headers(&fields) {
+                    response.add_header(field);
                 }
                 request.respond(response)
             }
             Reply::RateLimited => {
                 eprintln!("{line} -> 429");
                 let body = serde_json::json!({ "backoff": 1000 }).to_string();
-                request.respond(
-                    Response::from_string(body)
-                        .with_status_code(429)
-                        .with_header(header("Retry-After", "1")),
-                )
+                let mut response = Response::from_string(body).with_status_code(429);
+                for field in headers(&[("Retry-After", "1")]) {
+                    response.add_header(field);
+                }
+                request.respond(response)
             }
             Reply::Export(data) => {
                 eprintln!("{line} -> 200 (streaming)");
-                let headers = vec![header("Content-Type", "application/x-ndjson")];
+                let fields = headers(&[("Content-Type", "application/x-ndjson")]);
                 // No length: chunked, so a cut stream ends cleanly mid-line.
-                request.respond(Response::new(200.into(), headers, data, None, None))
+                request.respond(Response::new(200.into(), fields, data, None, None))
             }
         };
     }
     Ok(())
 }
 
-fn header(name: &str, value: &str) -> Header {
-    // Names and values here are ASCII without CR or LF, which is all
-    // `from_bytes` refuses.
-    Header::from_bytes(name, value).unwrap_or_else(|_| Header::from_bytes("X-Invalid", "").unwrap())
+/// Header fields; one `from_bytes` refuses (non-ASCII, CR, LF: none of ours
+/// has them) is left out rather than sent broken.
+fn headers(fields: &[(&str, &str)]) -> Vec<Header> {
+    fields
+        .iter()
+        .filter_map(|(name, value)| Header::from_bytes(*name, *value).ok())
+        .collect()
 }
 
 fn answer(
