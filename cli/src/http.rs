@@ -25,9 +25,12 @@ fn api_url(signer: &Signer<'_>, path: &str) -> String {
     format!("{}/api/1/{account}/{path}", signer.base_url())
 }
 
+/// Time limits per connection and per read, not for a whole request: an
+/// export may stream for many minutes.
 fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new()
-        .timeout(std::time::Duration::from_secs(60))
+        .timeout_connect(Duration::from_secs(30))
+        .timeout_read(Duration::from_secs(300))
         .build()
 }
 
