@@ -91,29 +91,7 @@ enum Command {
     /// Run a local server that checks every request's Authorization header
     /// against these credentials, answers diagnostics/time, and explains
     /// refusals (401 with the reason).
-    MockServer {
-        /// Port on 127.0.0.1; 0 picks a free one. The first line printed is
-        /// "listening on http://127.0.0.1:PORT".
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Seconds to add to this machine's clock for the server's, to
-        /// simulate clock skew.
-        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
-        clock_offset: i64,
-        /// Send the payload the server expected in an
-        /// X-Tm-Expected-Payload header with every 401.
-        #[arg(long)]
-        explain: bool,
-        /// JSON Lines to stream to tools/queries/export.
-        #[arg(long, value_name = "FILE.jsonl")]
-        data: Option<std::path::PathBuf>,
-        /// Answer the first N export requests with 429 and Retry-After: 1.
-        #[arg(long, value_name = "N", default_value_t = 0)]
-        rate_limit_first: u32,
-        /// Cut export streams after this many bytes, as a broken connection would.
-        #[arg(long, value_name = "BYTES")]
-        cut_after: Option<u64>,
-    },
+    MockServer(mock::Options),
 }
 
 #[derive(Subcommand)]
@@ -242,22 +220,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
             http::export(&signer, &query, output.as_deref())?;
             Ok(String::new())
         }
-        Command::MockServer {
-            port,
-            clock_offset,
-            explain,
-            data,
-            rate_limit_first,
-            cut_after,
-        } => {
-            let options = mock::Options {
-                port,
-                clock_offset,
-                explain,
-                data,
-                rate_limit_first,
-                cut_after,
-            };
+        Command::MockServer(options) => {
             mock::run(&credentials, &options)?;
             Ok(String::new())
         }

@@ -9,18 +9,28 @@ use tiny_http::{Header, Response, Server};
 
 use crate::credentials::Credentials;
 
+#[derive(clap::Args)]
 pub struct Options {
+    /// Port on 127.0.0.1; 0 picks a free one. The first line printed is
+    /// "listening on http://127.0.0.1:PORT".
+    #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Seconds added to this machine's clock for the server's, to simulate a
-    /// server whose clock differs.
+    /// Seconds to add to this machine's clock for the server's, to simulate
+    /// clock skew.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub clock_offset: i64,
-    /// Send the payload the server expected in `X-Tm-Expected-Payload` on 401.
+    /// Send the payload the server expected in an X-Tm-Expected-Payload
+    /// header with every 401.
+    #[arg(long)]
     pub explain: bool,
-    /// JSON Lines that tools/queries/export streams.
+    /// JSON Lines to stream to tools/queries/export.
+    #[arg(long, value_name = "FILE.jsonl")]
     pub data: Option<std::path::PathBuf>,
-    /// How many export requests to answer with 429 first.
+    /// Answer the first N export requests with 429 and Retry-After: 1.
+    #[arg(long, value_name = "N", default_value_t = 0)]
     pub rate_limit_first: u32,
-    /// Cut export streams after this many bytes.
+    /// Cut export streams after this many bytes, as a broken connection would.
+    #[arg(long, value_name = "BYTES")]
     pub cut_after: Option<u64>,
 }
 

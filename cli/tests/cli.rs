@@ -1,24 +1,17 @@
 //! Runs the `tm` binary as a user would. Expected values come from the SPEC's
 //! worked example and the shared conformance vectors.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// `tm` with a clean environment plus `env`.
-fn tm(args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tm"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .output()
-        .expect("tm runs")
-}
+mod common;
+use common::{text, tm};
 
 fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
+    text(&out.stdout)
 }
 
 fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
+    text(&out.stderr)
 }
 
 /// `tm` exited with `code`, said `message` on stderr, and printed nothing.

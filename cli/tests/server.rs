@@ -3,6 +3,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
+mod common;
+use common::{text, tm};
+
 /// A running `tm mock-server`, stopped when dropped.
 struct Mock {
     child: Child,
@@ -38,19 +41,6 @@ impl Drop for Mock {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn tm(args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tm"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .output()
-        .expect("tm runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 /// The documentation's keys, which `--demo` uses, but with another secret.
