@@ -1,11 +1,12 @@
 //! The commands that talk to Ticketmatic (or `tm mock-server`).
 
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ticketmatic_sign::{Signer, Timestamp, DEFAULT_WINDOW_SECS};
 
+use crate::files::partial_path;
 use crate::Failure;
 
 /// How often an export is tried when the server says it is rate limited.
@@ -174,14 +175,6 @@ fn post_with_retry(signer: &Signer<'_>, url: &str, body: &str) -> Result<ureq::R
             Err(e) => return Err(format!("POST {url}: {e}").into()),
         }
     }
-}
-
-/// `.NAME.tm-partial-PID` beside `path`.
-fn partial_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.tm-partial-{}", std::process::id()))
 }
 
 struct Stats {

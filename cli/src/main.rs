@@ -8,7 +8,9 @@
 //! shell history and process lists. `--demo` uses the example keys of
 //! Ticketmatic's documentation.
 
+mod conformance;
 mod credentials;
+mod files;
 mod http;
 mod mock;
 
@@ -46,6 +48,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Keyed(Keyed),
+    /// Test an implementation in any language through an adapter program:
+    /// run the conformance cases, write them to a file, or be the reference
+    /// adapter. Needs no credentials.
+    #[command(subcommand)]
+    Conformance(conformance::Conformance),
+}
+
+/// The commands that sign or verify with the user's key pair.
+#[derive(Subcommand)]
+enum Keyed {
     /// Print the Authorization header value for an API request:
     /// curl -H "Authorization: $(tm header)" ...
     Header(HeaderArgs),
@@ -189,6 +203,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<String, Failure> {
+    let command = match cli.command {
+        Command::Conformance(command) => return conformance::run(command),
+        Command::Keyed(command) => command,
+    };
     let credentials = if cli.demo {
         Credentials::demo()
     } else if let Some(file) = &cli.credentials {
@@ -203,10 +221,10 @@ fn run(cli: Cli) -> Result<String, Failure> {
     )?
     .with_base_url(&cli.base_url)?;
 
-    match cli.command {
-        Command::Time => http::time(&signer),
-        Command::Get { path } => http::get(&signer, &path),
-        Command::Export {
+    match command {
+        Keyed::Time => http::time(&signer),
+        Keyed::Get { path } => http::get(&signer, &path),
+        Keyed::Export {
             query,
             query_file,
             output,
@@ -220,17 +238,17 @@ fn run(cli: Cli) -> Result<String, Failure> {
             http::export(&signer, &query, output.as_deref())?;
             Ok(String::new())
         }
-        Command::MockServer(options) => {
+        Keyed::MockServer(options) => {
             mock::run(&credentials, &options)?;
             Ok(String::new())
         }
-        Command::Header(args) => Ok(signer.authorization_string(at(&args)?).to_string()),
-        Command::WidgetUrl(args) => {
+        Keyed::Header(args) => Ok(signer.authorization_string(at(&args)?).to_string()),
+        Keyed::WidgetUrl(args) => {
             let mut url = String::new();
             signer.write_widget_url(&args.widget, &args.params, &mut url)?;
             Ok(url)
         }
-        Command::VerifyReturnUrl { url } => {
+        Keyed::VerifyReturnUrl { url } => {
             let query = url.split_once('?').map_or(url.as_str(), |(_, q)| q);
             let query = query.split_once('#').map_or(query, |(q, _)| q);
             match signer.verify_return_url(query) {
@@ -238,13 +256,13 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 Err(e) => Err(Failure::verdict(e.to_string())),
             }
         }
-        Command::Explain(Explain::Header(args)) => {
+        Keyed::Explain(Explain::Header(args)) => {
             let mut buf = [0u8; 256];
             Ok(signer
                 .authorization_payload(at(&args)?, &mut buf)?
                 .to_owned())
         }
-        Command::Explain(Explain::WidgetUrl(args)) => {
+        Keyed::Explain(Explain::WidgetUrl(args)) => {
             let mut buf = vec![0u8; 64];
             loop {
                 match signer.widget_payload(&args.params, &mut buf) {

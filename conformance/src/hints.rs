@@ -1,0 +1,664 @@
+//! Hints: which rule an implementation probably broke, found by redoing the
+//! computation under the rules implementations are known to get wrong and
+//! seeing which one reproduces the adapter's answer. Everything here is
+//! derived from the case's data and the answer, never from case ids.
+
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value};
+use sha2::Sha256;
+use ticketmatic_sign::{Error, Field, Timestamp};
+
+use crate::case::{Case, Kind, Vector};
+use crate::flags;
+use crate::form;
+use crate::reference;
+
+/// Lower-case hex HMAC-SHA256 of `payload` under `secret`.
+fn hmac_hex(secret: &str, payload: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+    mac.update(payload.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Hints for a case that must be refused but was answered: the rule the
+/// reference refused it by.
+pub fn accepted_invalid(case: &Case) -> Vec<String> {
+    let hint = match reference::compute(case) {
+        Err(Error::InvalidByte {
+            field: Field::AccessKey,
+            byte,
+            ..
+        }) => format!(
+            "an access key with byte {byte:#04x} was accepted: CR, LF or space would break \
+             (or inject) the header"
+        ),
+        Err(Error::Empty(Field::SecretKey)) => "an empty secret key was accepted".into(),
+        Err(Error::TimeOutOfRange) => {
+            "a time past 9999-12-31T23:59:59 was accepted: years have four digits".into()
+        }
+        Err(Error::InvalidByte { field, .. } | Error::DotSegment(field))
+            if matches!(field, Field::Account | Field::Widget) =>
+        {
+            format!(
+                "{field} that is not a plain path segment was accepted: it goes into the URL's \
+                 path unescaped"
+            )
+        }
+        Err(Error::DuplicateName(Field::Param(_))) => {
+            "a parameter name given twice was accepted: its signature is undefined".into()
+        }
+        Err(Error::ReservedName(_)) => {
+            "'accesskey' or 'signature' accepted as a widget parameter: the URL would hold it twice"
+                .into()
+        }
+        Err(Error::DuplicateName(Field::Query(_))) => {
+            "a query with a name given twice was read (PHP keeps the last value, Go joins them): \
+             refuse it"
+                .into()
+        }
+        Err(Error::BadEscape { .. }) => {
+            "a '%' not followed by two hex digits was accepted: refuse the query".into()
+        }
+        Err(Error::InvalidUtf8(_)) => {
+            "an escape that decodes to bytes that are not UTF-8 was accepted: refuse the query"
+                .into()
+        }
+        Err(other) => format!("this crate refuses it: {other}"),
+        Ok(_) => return Vec::new(),
+    };
+    vec![hint]
+}
+
+/// Hints for valid inputs that were refused: what the case probes.
+pub fn refused_valid(vector: &Vector) -> Vec<String> {
+    let flags = flags::of(&vector.case);
+    let mut hints = Vec::new();
+    let mut say = |flag: &str, hint: &str| {
+        if flags.contains(&flag) {
+            hints.push(hint.to_owned());
+        }
+    };
+    say(
+        "empty-account",
+        "an empty account is valid: account-less calls sign an empty name",
+    );
+    say(
+        "empty-pair",
+        "empty pairs ('&&', a trailing '&') are ignored",
+    );
+    say(
+        "pair-without-equals",
+        "a pair without '=' is a name with an empty value",
+    );
+    say("lower-case-hex-escape", "escapes may use either hex case");
+    say("empty-value", "an empty value is signed as the bare name");
+    say(
+        "access-key-punctuation",
+        "access keys may hold any visible ASCII",
+    );
+    say("many-params", "any number of parameters is allowed");
+    if hints.is_empty() {
+        hints.push(format!("the case probes: {}", flags.join(", ")));
+    }
+    hints
+}
+
+/// Hints for an output that differs from the expected one.
+pub fn wrong_output(vector: &Vector, output: &Map<String, Value>) -> Vec<String> {
+    let case = &vector.case;
+    match case.kind() {
+        Kind::Authorization => authorization(vector, output),
+        Kind::Widget => widget(case, output),
+        Kind::ReturnUrl => return_url(vector, output),
+        Kind::AuthorizationCheck => Vec::new(),
+    }
+}
+
+// ----- Authorization headers ---------------------------------------------------
+
+fn authorization(vector: &Vector, output: &Map<String, Value>) -> Vec<String> {
+    let case = &vector.case;
+    let text = |name: &str| output.get(name).and_then(Value::as_str).unwrap_or("");
+    let expected = |name: &str| {
+        vector
+            .expected
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    let mut hints = Vec::new();
+    let their_ts = text("timestamp");
+    if their_ts != expected("timestamp") {
+        match Timestamp::parse(their_ts) {
+            Ok(theirs) => {
+                let ours = Timestamp::parse(expected("timestamp")).map(|t| t.unix());
+                if let Ok(ours) = ours {
+                    let off = theirs.unix() - ours;
+                    let why = if off % 900 == 0 { " (local time?)" } else { "" };
+                    hints.push(format!("timestamp is {off} s off{why}"));
+                }
+            }
+            Err(_) => hints.push(timestamp_shape(their_ts)),
+        }
+    }
+    let (key, secret, account) = (
+        case.text("access_key"),
+        case.text("secret_key"),
+        case.text("account"),
+    );
+    let their_sign = text("header").rsplit("sign=").next().unwrap_or("");
+    let our_sign = expected("header").rsplit("sign=").next().unwrap_or("");
+    if their_sign != our_sign {
+        if their_sign == our_sign.to_uppercase() {
+            hints.push("signature in upper-case hex".into());
+        }
+        let ts = if their_ts.is_empty() {
+            expected("timestamp")
+        } else {
+            their_ts
+        };
+        let variants = [
+            (
+                format!("{key}{account}{ts}"),
+                "signed the timestamp it sent: only the timestamp is wrong",
+            ),
+            (
+                format!("{account}{key}{ts}"),
+                "account signed before the access key",
+            ),
+            (format!("{key}{ts}"), "account left out of the signed text"),
+            (
+                format!("{key}_{ts}"),
+                "'_' signed for an account-less call: sign an empty account",
+            ),
+            (
+                format!("{key}{account}{ts}Z"),
+                "timestamp signed with a zone suffix",
+            ),
+            (
+                format!("{key}\n{account}\n{ts}"),
+                "separators between the signed parts",
+            ),
+        ];
+        for (payload, hint) in variants {
+            if hmac_hex(secret, &payload) == their_sign || text("payload") == payload {
+                hints.push(hint.into());
+                break;
+            }
+        }
+    }
+    let (ours, theirs) = (expected("header"), text("header"));
+    if !theirs.is_empty() && !theirs.starts_with("TM-HMAC-SHA256 key=") {
+        hints.push(
+            "the header value is 'TM-HMAC-SHA256 key=<key> ts=<timestamp> sign=<hex>'".into(),
+        );
+    } else if their_sign == our_sign && ours != theirs {
+        hints.push("same signature, but the header is not written exactly as the SPEC says".into());
+    }
+    hints
+}
+
+/// What is wrong with a timestamp that does not parse.
+fn timestamp_shape(text: &str) -> String {
+    let what = if text.ends_with('Z') {
+        "has a zone suffix 'Z'"
+    } else if text.contains('.') {
+        "has a fraction of a second"
+    } else if text.len() > 19 && text[19..].contains(['+', '-']) {
+        "has a UTC offset"
+    } else if text.as_bytes().get(10) == Some(&b' ') {
+        "has a space instead of 'T'"
+    } else {
+        "is not YYYY-MM-DDTHH:MM:SS"
+    };
+    format!("timestamp {what}: write YYYY-MM-DDTHH:MM:SS, UTC")
+}
+
+// ----- Widgets -------------------------------------------------------------------
+
+/// Ways of building the signed text of a list of parameters.
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    /// Names that are decimal numbers compare as numbers (PHP turns them
+    /// into integer keys before `ksort`).
+    PhpNumericSort,
+    /// The names left out of the signature.
+    Unsigned(&'static [&'static str]),
+    /// `l` and `ordercode` left out whatever their case.
+    UnsignedAnyCase,
+    /// Values (and so names) signed after encoding.
+    Encoded(Encoding),
+    /// Spaces signed as `+`.
+    SpaceAsPlus,
+    /// The caller's order.
+    Unsorted,
+    /// Sorted without regard to case.
+    CaseInsensitiveSort,
+    /// Sorted by UTF-16 code units.
+    Utf16Sort,
+    /// Parameters with empty values left out.
+    EmptyValuesLeftOut,
+    /// `name=value` joined by `&`.
+    QueryString,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Encoding {
+    Rfc3986,
+    /// JavaScript's `encodeURIComponent`: leaves `!'()*` as they are.
+    UriComponent,
+    /// Python's `quote`: leaves `/` as it is.
+    PythonQuote,
+    /// Form encoding: spaces as `+`.
+    Form,
+}
+
+const UNSIGNED: &[&str] = &["l", "ordercode"];
+
+const WIDGET_VARIANTS: [(Variant, &str); 14] = [
+    (
+        Variant::PhpNumericSort,
+        "names sorted numerically (PHP ksort)",
+    ),
+    (Variant::Unsigned(&["ordercode"]), "`l` was signed"),
+    (Variant::Unsigned(&["l"]), "`ordercode` was signed"),
+    (Variant::Unsigned(&[]), "`l` and `ordercode` were signed"),
+    (
+        Variant::Unsigned(&["l", "ordercode", "ref"]),
+        "`ref` was left out of the signature (tm-php 2023-2024)",
+    ),
+    (
+        Variant::UnsignedAnyCase,
+        "`L` or `Ordercode` left out: only exactly `l` and `ordercode` are unsigned",
+    ),
+    (
+        Variant::Encoded(Encoding::Rfc3986),
+        "values signed after URL encoding",
+    ),
+    (
+        Variant::Encoded(Encoding::UriComponent),
+        "values signed after URL encoding (encodeURIComponent)",
+    ),
+    (
+        Variant::Encoded(Encoding::PythonQuote),
+        "values signed after URL encoding (quote)",
+    ),
+    (
+        Variant::Encoded(Encoding::Form),
+        "values signed after form encoding",
+    ),
+    (Variant::SpaceAsPlus, "space written as '+' in the payload"),
+    (
+        Variant::Unsorted,
+        "parameters signed in the caller's order: sort them by name",
+    ),
+    (
+        Variant::CaseInsensitiveSort,
+        "names sorted without regard to case: sort by bytes",
+    ),
+    (
+        Variant::Utf16Sort,
+        "names sorted by UTF-16 code units (JavaScript's default sort): sort by UTF-8 bytes",
+    ),
+];
+
+const MORE_WIDGET_VARIANTS: [(Variant, &str); 2] = [
+    (
+        Variant::EmptyValuesLeftOut,
+        "parameters with empty values left out: sign the bare name",
+    ),
+    (
+        Variant::QueryString,
+        "signed as name=value&...: concatenate with no separators",
+    ),
+];
+
+/// PHP 8's comparison of array keys after numeric strings became integers.
+fn php_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let number = |s: &str| -> Option<u64> {
+        if s == "0" || (!s.starts_with('0') && !s.is_empty() && s.len() < 19) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
+fn encode_as(text: &str, encoding: Encoding) -> String {
+    let keep: &[u8] = match encoding {
+        Encoding::Rfc3986 | Encoding::Form => b"",
+        Encoding::UriComponent => b"!'()*",
+        Encoding::PythonQuote => b"/",
+    };
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if form::is_unreserved(byte) || keep.contains(&byte) {
+            out.push(char::from(byte));
+        } else if byte == b' ' && encoding == Encoding::Form {
+            out.push('+');
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The text signed for `params` (after the access key and account) under a
+/// variant of the rules.
+fn params_text(params: &[(&str, &str)], variant: Variant) -> String {
+    let unsigned = match variant {
+        Variant::Unsigned(names) => names,
+        _ => UNSIGNED,
+    };
+    let mut signed: Vec<(&str, &str)> = params
+        .iter()
+        .copied()
+        .filter(|(name, _)| match variant {
+            Variant::UnsignedAnyCase => !unsigned.iter().any(|u| u.eq_ignore_ascii_case(name)),
+            _ => !unsigned.contains(name),
+        })
+        .filter(|(_, value)| variant != Variant::EmptyValuesLeftOut || !value.is_empty())
+        .collect();
+    match variant {
+        Variant::Unsorted => {}
+        Variant::PhpNumericSort => signed.sort_by(|a, b| php_cmp(a.0, b.0)),
+        Variant::CaseInsensitiveSort => signed.sort_by_key(|p| p.0.to_lowercase()),
+        Variant::Utf16Sort => signed.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16())),
+        _ => signed.sort_by(|a, b| a.0.cmp(b.0)),
+    }
+    let pieces: Vec<String> = signed
+        .iter()
+        .map(|(name, value)| match variant {
+            Variant::Encoded(e) => format!("{}{}", encode_as(name, e), encode_as(value, e)),
+            Variant::SpaceAsPlus => format!("{name}{value}").replace(' ', "+"),
+            Variant::QueryString => format!("{name}={value}"),
+            _ => format!("{name}{value}"),
+        })
+        .collect();
+    pieces.join(if variant == Variant::QueryString {
+        "&"
+    } else {
+        ""
+    })
+}
+
+fn widget(case: &Case, output: &Map<String, Value>) -> Vec<String> {
+    let text = |name: &str| output.get(name).and_then(Value::as_str);
+    let (key, secret, account) = (
+        case.text("access_key"),
+        case.text("secret_key"),
+        case.text("account"),
+    );
+    let params = case.params();
+    let spec = format!(
+        "{key}{account}{}",
+        params_text(&params, Variant::Unsigned(UNSIGNED))
+    );
+    let mut hints = Vec::new();
+    let their_signature = text("signature").unwrap_or("");
+    if their_signature == hmac_hex(secret, &spec).to_uppercase() {
+        hints.push("signature in upper-case hex".into());
+    }
+    for (variant, hint) in WIDGET_VARIANTS.iter().chain(&MORE_WIDGET_VARIANTS) {
+        let payload = format!("{key}{account}{}", params_text(&params, *variant));
+        if payload == spec {
+            continue; // this case cannot tell the variant from the rule
+        }
+        if text("payload") == Some(payload.as_str())
+            || hmac_hex(secret, &payload) == their_signature
+        {
+            hints.push((*hint).to_owned());
+            break;
+        }
+    }
+    if let Some(payload) = text("payload") {
+        if payload == spec && their_signature != hmac_hex(secret, &spec) {
+            hints.push(
+                "the payload is right but its HMAC is not: check the key (the secret's UTF-8 \
+                 bytes) and lower-case hex"
+                    .into(),
+            );
+        } else if !payload.starts_with(&format!("{key}{account}")) {
+            hints.push("the signed text starts with the access key and then the account".into());
+        }
+    }
+    if let (Some(url), Some(sig)) = (text("url"), text("signature")) {
+        if !url.ends_with(&format!("signature={sig}")) {
+            hints.push("the URL ends with &accesskey=...&signature=<the signature>".into());
+        }
+    }
+    hints
+}
+
+// ----- Return URLs ---------------------------------------------------------------
+
+/// Ways of reading a return URL's query.
+#[derive(Clone, Copy, PartialEq)]
+enum Reading {
+    /// Rules as the SPEC gives them, with a variant of the signing rules.
+    Signing(Variant),
+    /// `+` taken literally.
+    PlusKept,
+    /// Nothing decoded.
+    Undecoded,
+    /// Only upper-case hex escapes decoded.
+    UpperHexOnly,
+    /// Empty pairs read as parameters with an empty name.
+    EmptyPairsKept,
+}
+
+const READINGS: [(Reading, &str); 10] = [
+    (Reading::PlusKept, "'+' not decoded as a space"),
+    (
+        Reading::Undecoded,
+        "parameters signed without decoding them first",
+    ),
+    (Reading::UpperHexOnly, "lower-case hex escapes not decoded"),
+    (Reading::EmptyPairsKept, "empty pairs not ignored"),
+    (
+        Reading::Signing(Variant::Unsigned(&["ordercode"])),
+        "`l` was signed",
+    ),
+    (
+        Reading::Signing(Variant::Unsigned(&["l"])),
+        "`ordercode` was signed",
+    ),
+    (
+        Reading::Signing(Variant::PhpNumericSort),
+        "names sorted numerically (PHP ksort)",
+    ),
+    (
+        Reading::Signing(Variant::Utf16Sort),
+        "names sorted by UTF-16 code units",
+    ),
+    (
+        Reading::Signing(Variant::UnsignedAnyCase),
+        "`L` or `Ordercode` left out",
+    ),
+    (
+        Reading::Signing(Variant::Unsorted),
+        "parameters signed in the query's order",
+    ),
+];
+
+/// The payload a query's signature must sign, read in some way; `None` if
+/// it does not decode that way.
+fn query_payload(case: &Case, reading: Reading) -> Option<String> {
+    let decode = |text: &str| -> Option<String> {
+        match reading {
+            Reading::PlusKept => form::decode(&text.replace('+', "%2B")),
+            Reading::Undecoded => Some(text.to_owned()),
+            Reading::UpperHexOnly => {
+                let mut out = text.to_owned();
+                for (i, _) in text
+                    .match_indices('%')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                {
+                    if text[i + 1..]
+                        .bytes()
+                        .take(2)
+                        .any(|b| b.is_ascii_lowercase())
+                    {
+                        out.replace_range(i..i + 1, "%25");
+                    }
+                }
+                form::decode(&out)
+            }
+            _ => form::decode(text),
+        }
+    };
+    let query = case.text("query");
+    let mut raw: Vec<(&str, &str)> = form::raw_pairs(query);
+    if reading == Reading::EmptyPairsKept {
+        raw = query
+            .split('&')
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .collect();
+    }
+    let mut params = Vec::new();
+    for (name, value) in raw {
+        let (name, value) = (decode(name)?, decode(value)?);
+        if name != "accesskey" && name != "signature" {
+            params.push((name, value));
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let variant = match reading {
+        Reading::Signing(variant) => variant,
+        _ => Variant::Unsigned(UNSIGNED),
+    };
+    Some(format!(
+        "{}{}{}",
+        case.text("access_key"),
+        case.text("account"),
+        params_text(&borrowed, variant)
+    ))
+}
+
+fn return_url(vector: &Vector, output: &Map<String, Value>) -> Vec<String> {
+    let case = &vector.case;
+    let expected_kind = vector.expected.get("error_kind").and_then(Value::as_str);
+    let their_valid = output.get("valid").and_then(Value::as_bool);
+    let their_kind = output.get("error_kind").and_then(Value::as_str);
+    let secret = case.text("secret_key");
+    let query = case.text("query");
+    let signature = form::raw_pairs(query)
+        .into_iter()
+        .find(|(n, _)| form::decode(n).as_deref() == Some("signature"))
+        .and_then(|(_, v)| form::decode(v))
+        .unwrap_or_default();
+    let spec = query_payload(case, Reading::Signing(Variant::Unsigned(UNSIGNED)));
+    let right = spec.as_deref().map(|p| hmac_hex(secret, p));
+    let mut hints = Vec::new();
+    match (expected_kind, their_valid, their_kind) {
+        (Some("signature_mismatch"), Some(true), _) => {
+            if Some(signature.to_lowercase()) == right {
+                hints.push("upper-case signature accepted: signatures are lower-case hex".into());
+            } else {
+                let matched = READINGS.iter().find(|(reading, _)| {
+                    query_payload(case, *reading).map(|p| hmac_hex(secret, &p))
+                        == Some(signature.clone())
+                });
+                hints.push(match matched {
+                    Some((_, hint)) => format!("verified with the wrong rule: {hint}"),
+                    None => "a wrong signature was accepted: is it compared at all, with this \
+                             secret?"
+                        .into(),
+                });
+            }
+        }
+        (None, Some(false), Some("signature_mismatch")) => {
+            for (reading, hint) in READINGS {
+                if query_payload(case, reading) != spec {
+                    hints.push(hint.to_owned());
+                }
+            }
+            if hints.is_empty() {
+                hints.push("a valid signature was refused: check the key and the decoding".into());
+            }
+            hints.truncate(3);
+        }
+        (expected, _, theirs) => hints.push(format!(
+            "checks are: accesskey present and equal (else bad_access_key), then signature \
+             present (else signature_missing), then the signature (else signature_mismatch); \
+             expected {}, got {}",
+            expected.unwrap_or("valid"),
+            theirs.unwrap_or("valid")
+        )),
+    }
+    if let (Some(theirs), Some(ours)) = (
+        output.get("payload").and_then(Value::as_str),
+        spec.as_deref(),
+    ) {
+        if theirs != ours {
+            for (reading, hint) in READINGS {
+                if query_payload(case, reading).as_deref() == Some(theirs) {
+                    hints.insert(0, format!("payload: {hint}"));
+                    break;
+                }
+            }
+        }
+    }
+    hints
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_the_documented_example() {
+        assert_eq!(
+            hmac_hex(
+                "qsdfghjklm",
+                "azertyuiopmyaccountnameevent123returnurlhttp://www.ticketmatic.comskinid25"
+            ),
+            "0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8"
+        );
+    }
+
+    #[test]
+    fn variants_change_what_they_say() {
+        let params = [("10", "a"), ("2", "b"), ("l", "fr"), ("x", "a b/!")];
+        assert_eq!(
+            params_text(&params, Variant::Unsigned(UNSIGNED)),
+            "10a2bxa b/!"
+        );
+        assert_eq!(params_text(&params, Variant::PhpNumericSort), "2b10axa b/!");
+        assert_eq!(
+            params_text(&params, Variant::Unsigned(&["ordercode"])),
+            "10a2blfrxa b/!"
+        );
+        assert_eq!(
+            params_text(&params, Variant::Encoded(Encoding::Rfc3986)),
+            "10a2bxa%20b%2F%21"
+        );
+        assert_eq!(
+            params_text(&params, Variant::Encoded(Encoding::UriComponent)),
+            "10a2bxa%20b%2F!"
+        );
+        assert_eq!(params_text(&params, Variant::SpaceAsPlus), "10a2bxa+b/!");
+        let wide = [("a\u{1F3AD}", "1"), ("a\u{FF5E}", "2")];
+        assert_eq!(
+            params_text(&wide, Variant::Unsigned(UNSIGNED)),
+            "a\u{FF5E}2a\u{1F3AD}1"
+        );
+        assert_eq!(
+            params_text(&wide, Variant::Utf16Sort),
+            "a\u{1F3AD}1a\u{FF5E}2"
+        );
+    }
+}

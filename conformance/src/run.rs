@@ -1,0 +1,182 @@
+//! The runner: starts an adapter, sends it every case, and judges each
+//! answer.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::adapter::Adapter;
+use crate::case::{Kind, Vector};
+use crate::protocol::{self, Implementation, Schema, Started};
+use crate::verdict::{judge, Failure, Verdict};
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The adapter's program and arguments.
+    pub command: Vec<String>,
+    /// How long to wait for each answer.
+    pub timeout: Duration,
+}
+
+/// One case's result.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case and its expected result.
+    pub vector: Vector,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// Everything a run found.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Who answered.
+    pub implementation: Implementation,
+    /// The results in case order; cases after an abort are not here.
+    pub results: Vec<CaseResult>,
+    /// Why the run ended early (the adapter crashed, hung or broke the
+    /// protocol), if it did.
+    pub aborted: Option<String>,
+    /// Cases not run because of the abort.
+    pub not_run: usize,
+    /// How the adapter ended, if not cleanly after `stop`.
+    pub exit: Option<String>,
+    /// Wall-clock time of the run.
+    pub elapsed: Duration,
+}
+
+/// Counts of verdicts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Passed.
+    pub passed: usize,
+    /// Failed, including an aborted run's last case.
+    pub failed: usize,
+    /// Acceptable.
+    pub acceptable: usize,
+    /// Skipped.
+    pub skipped: usize,
+}
+
+impl Report {
+    /// The verdict counts.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for result in &self.results {
+            match result.verdict {
+                Verdict::Pass => counts.passed += 1,
+                Verdict::Acceptable { .. } => counts.acceptable += 1,
+                Verdict::Fail(_) => counts.failed += 1,
+                Verdict::Skipped { .. } => counts.skipped += 1,
+            }
+        }
+        counts
+    }
+
+    /// Whether the run is a success: nothing failed and nothing was left unrun.
+    pub fn success(&self) -> bool {
+        self.counts().failed == 0 && self.aborted.is_none()
+    }
+}
+
+/// Runs `vectors` against the adapter. `Err` if the adapter would not start
+/// or did not answer `start` as the protocol says.
+pub fn run(vectors: Vec<Vector>, options: &Options) -> Result<Report, String> {
+    let begun = Instant::now();
+    let mut adapter = Adapter::spawn(&options.command, options.timeout)?;
+    let started = start(&mut adapter)?;
+    let mut results = Vec::with_capacity(vectors.len());
+    let mut aborted = None;
+    let total = vectors.len();
+    for (seq, vector) in vectors.into_iter().enumerate() {
+        let kind = vector.case.kind();
+        if !started.kinds.contains(&kind) {
+            let reason = format!("the adapter does not run {kind} cases");
+            results.push(CaseResult {
+                vector,
+                verdict: Verdict::Skipped { reason },
+            });
+            continue;
+        }
+        let message = protocol::run_message(seq as u64, vector.case.fields());
+        let (verdict, abort) = match adapter.ask(&message) {
+            Err(fault) => (
+                Verdict::fail(format!("no answer: {fault}")),
+                Some(fault.to_string()),
+            ),
+            Ok(line) => answer_verdict(&vector, seq as u64, kind, line),
+        };
+        results.push(CaseResult { vector, verdict });
+        if abort.is_some() {
+            aborted = abort;
+            break;
+        }
+    }
+    let not_run = total - results.len();
+    let exit = adapter.stop(&protocol::stop_message());
+    Ok(Report {
+        implementation: started.implementation,
+        results,
+        aborted,
+        not_run,
+        exit,
+        elapsed: begun.elapsed(),
+    })
+}
+
+fn start(adapter: &mut Adapter) -> Result<Started, String> {
+    let line = adapter
+        .ask(&protocol::start_message())
+        .map_err(|fault| format!("the adapter did not answer start: {fault}"))?;
+    let value: Value = serde_json::from_str(&line)
+        .map_err(|e| format!("the answer to start is not JSON ({e}): {line}"))?;
+    protocol::check(Schema::StartResponse, &value)
+        .map_err(|e| format!("the answer to start is not valid ({e}): {line}"))?;
+    serde_json::from_value(value).map_err(|e| format!("the answer to start: {e}: {line}"))
+}
+
+/// The verdict on an answer line, and why the run must end if it must.
+fn answer_verdict(
+    vector: &Vector,
+    seq: u64,
+    kind: Kind,
+    line: String,
+) -> (Verdict, Option<String>) {
+    let malformed = |summary: String, line: String| {
+        Verdict::Fail(Failure {
+            summary,
+            line: Some(line),
+            ..Failure::default()
+        })
+    };
+    let value: Value = match serde_json::from_str(&line) {
+        Ok(value) => value,
+        Err(e) => {
+            let why = format!("the adapter printed a line that is not JSON ({e})");
+            return (malformed(why.clone(), line), Some(why));
+        }
+    };
+    match value.get("seq").and_then(Value::as_u64) {
+        Some(got) if got != seq => {
+            let why = format!("the adapter answered out of order: seq {got} for seq {seq}");
+            return (malformed(why.clone(), line), Some(why));
+        }
+        _ => {}
+    }
+    if let Err(e) = protocol::check(Schema::RunResponse, &value) {
+        return (malformed(format!("malformed answer: {e}"), line), None);
+    }
+    if let Some(output) = value.get("output") {
+        if let Err(e) = protocol::check(Schema::Output(kind), output) {
+            return (
+                malformed(format!("malformed {kind} output: {e}"), line),
+                None,
+            );
+        }
+    }
+    match protocol::read_answer(&value) {
+        Some(answer) => (judge(vector, &answer), None),
+        None => (malformed("malformed answer".into(), line), None),
+    }
+}
