@@ -98,11 +98,24 @@ pub fn refused_valid(vector: &Vector) -> Vec<String> {
     say("empty-value", "an empty value is signed as the bare name");
     say(
         "access-key-punctuation",
-        "access keys may hold any visible ASCII",
+        "access keys may hold any visible ASCII but space",
     );
     say("many-params", "any number of parameters is allowed");
+    say(
+        "range-edge",
+        "1970-01-01T00:00:00 to 9999-12-31T23:59:59 are all valid times",
+    );
+    say(
+        "leap-day",
+        "check the leap-year rule: 2000 and 2400 are leap years, 2100 is not",
+    );
     if hints.is_empty() {
         hints.push(format!("the case probes: {}", flags.join(", ")));
+    } else if hints.len() > 1 {
+        hints.insert(
+            0,
+            "one of these is valid, though it may look suspect:".into(),
+        );
     }
     hints
 }
@@ -455,7 +468,19 @@ enum Reading {
     EmptyPairsKept,
 }
 
-const READINGS: [(Reading, &str); 10] = [
+const READINGS: [(Reading, &str); 13] = [
+    (
+        Reading::Signing(Variant::Encoded(Encoding::Rfc3986)),
+        "values signed after URL encoding",
+    ),
+    (
+        Reading::Signing(Variant::Encoded(Encoding::Form)),
+        "values signed after form encoding",
+    ),
+    (
+        Reading::Signing(Variant::SpaceAsPlus),
+        "space written as '+' in the payload",
+    ),
     (Reading::PlusKept, "'+' not decoded as a space"),
     (
         Reading::Undecoded,
@@ -554,65 +579,66 @@ fn return_url(vector: &Vector, output: &Map<String, Value>) -> Vec<String> {
     let their_valid = output.get("valid").and_then(Value::as_bool);
     let their_kind = output.get("error_kind").and_then(Value::as_str);
     let secret = case.text("secret_key");
-    let query = case.text("query");
-    let signature = form::raw_pairs(query)
+    let signature = form::raw_pairs(case.text("query"))
         .into_iter()
         .find(|(n, _)| form::decode(n).as_deref() == Some("signature"))
         .and_then(|(_, v)| form::decode(v))
         .unwrap_or_default();
     let spec = query_payload(case, Reading::Signing(Variant::Unsigned(UNSIGNED)));
+    // The adapter's payload, where it gave one that differs, says which
+    // reading it used more surely than any guess.
+    let their_payload = output.get("payload").and_then(Value::as_str);
+    let payload_hint = their_payload
+        .filter(|p| Some(*p) != spec.as_deref())
+        .map(|theirs| {
+            READINGS
+                .iter()
+                .find(|(reading, _)| query_payload(case, *reading).as_deref() == Some(theirs))
+                .map_or(
+                    "the payload differs: compare it with ours".to_owned(),
+                    |(_, hint)| (*hint).to_owned(),
+                )
+        });
     let right = spec.as_deref().map(|p| hmac_hex(secret, p));
-    let mut hints = Vec::new();
     match (expected_kind, their_valid, their_kind) {
         (Some("signature_mismatch"), Some(true), _) => {
             if Some(signature.to_lowercase()) == right {
-                hints.push("upper-case signature accepted: signatures are lower-case hex".into());
-            } else {
-                let matched = READINGS.iter().find(|(reading, _)| {
-                    query_payload(case, *reading).map(|p| hmac_hex(secret, &p))
-                        == Some(signature.clone())
-                });
-                hints.push(match matched {
-                    Some((_, hint)) => format!("verified with the wrong rule: {hint}"),
-                    None => "a wrong signature was accepted: is it compared at all, with this \
-                             secret?"
-                        .into(),
-                });
+                return vec!["upper-case signature accepted: signatures are lower-case hex".into()];
             }
+            let matched = READINGS.iter().find(|(reading, _)| {
+                query_payload(case, *reading).map(|p| hmac_hex(secret, &p))
+                    == Some(signature.clone())
+            });
+            vec![match matched {
+                Some((_, hint)) => format!("verified with the wrong rule: {hint}"),
+                None => "a wrong signature was accepted: is it compared at all, with this secret?"
+                    .into(),
+            }]
         }
         (None, Some(false), Some("signature_mismatch")) => {
-            for (reading, hint) in READINGS {
-                if query_payload(case, reading) != spec {
-                    hints.push(hint.to_owned());
-                }
+            if let Some(hint) = payload_hint {
+                return vec![hint];
             }
-            if hints.is_empty() {
-                hints.push("a valid signature was refused: check the key and the decoding".into());
+            let mut likely: Vec<String> = READINGS
+                .iter()
+                .filter(|(reading, _)| query_payload(case, *reading) != spec)
+                .map(|(_, hint)| format!("likely: {hint}"))
+                .collect();
+            likely.truncate(4);
+            if likely.is_empty() {
+                likely.push("a valid signature was refused: check the key and the decoding".into());
             }
-            hints.truncate(3);
+            likely
         }
-        (expected, _, theirs) => hints.push(format!(
-            "checks are: accesskey present and equal (else bad_access_key), then signature \
-             present (else signature_missing), then the signature (else signature_mismatch); \
+        (expected, _, theirs) if expected == theirs => payload_hint.into_iter().collect(),
+        (expected, _, theirs) => vec![format!(
+            "the checks, in order: accesskey present and equal (else bad_access_key), signature \
+             present (else signature_missing), the signature right (else signature_mismatch); \
              expected {}, got {}",
             expected.unwrap_or("valid"),
             theirs.unwrap_or("valid")
-        )),
+        )],
     }
-    if let (Some(theirs), Some(ours)) = (
-        output.get("payload").and_then(Value::as_str),
-        spec.as_deref(),
-    ) {
-        if theirs != ours {
-            for (reading, hint) in READINGS {
-                if query_payload(case, reading).as_deref() == Some(theirs) {
-                    hints.insert(0, format!("payload: {hint}"));
-                    break;
-                }
-            }
-        }
-    }
-    hints
 }
 
 #[cfg(test)]

@@ -126,7 +126,13 @@ fn text(report: &Report, origin: &Origin) -> String {
 
 fn failure_text(out: &mut String, failure: &Failure) {
     let _ = writeln!(out, "  {}", failure.summary);
-    for diff in &failure.fields {
+    // A wrong payload is shown once, side by side, below.
+    let side_by_side = failure.payload.as_ref().is_some_and(|p| p.got.is_some());
+    for diff in failure
+        .fields
+        .iter()
+        .filter(|d| !(side_by_side && d.field == "payload"))
+    {
         let at = diff.first_difference.map_or(String::new(), |at| {
             format!(", first difference at byte {at}")
         });

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""A tm-conformance/1 adapter: Ticketmatic request signing in Python's
+standard library, written from SPEC.md alone.
+
+    tm conformance run -- python3 conformance/adapters/python/adapter.py
+
+To test your own implementation, copy this file and replace the bodies of
+`authorization`, `widget` and `return_url` with calls into your code. Raise
+`Refused` (or let your code's own error for invalid input become one) where
+your implementation rejects the inputs; any other exception crashes the
+adapter, and the runner reports that as a failure with the traceback.
+
+TM_ADAPTER_DEFECT=<name> switches on a mistake real clients have made, to
+see the runner catch it: numeric-sort, sign-l, encode-values, hour-off,
+upper-case-signature, plus-in-url.
+"""
+import datetime
+import functools
+import hashlib
+import hmac
+import json
+import os
+import sys
+import urllib.parse
+
+DEFECT = os.environ.get("TM_ADAPTER_DEFECT", "")
+BASE_URL = "https://apps.ticketmatic.com"
+UNSIGNED = ("ordercode",) if DEFECT == "sign-l" else ("l", "ordercode")
+UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+LAST_SECOND = 253402300799  # 9999-12-31T23:59:59
+
+
+class Refused(ValueError):
+    """The implementation rejects the inputs."""
+
+
+def sign(secret, message):
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def encode(text):
+    """RFC 3986: unreserved characters stay, every other byte is %XX."""
+    if DEFECT == "plus-in-url":
+        return urllib.parse.quote_plus(text, safe="")
+    return urllib.parse.quote(text, safe="")
+
+
+def check_keys(access_key, secret_key):
+    if not access_key or any(c in access_key for c in "\r\n "):
+        raise Refused("access key: empty, or holds a CR, LF or space")
+    if not secret_key:
+        raise Refused("secret key: empty")
+
+
+def check_segment(what, text):
+    if not text or text in (".", "..") or any(b not in UNRESERVED for b in text.encode()):
+        raise Refused(f"{what}: not a plain path segment")
+
+
+def timestamp(case):
+    if "unix_time" in case:
+        secs = case["unix_time"]
+        if DEFECT == "hour-off":
+            secs += 3600
+        if not 0 <= secs <= LAST_SECOND:
+            raise Refused("unix_time: outside 1970 to 9999")
+        when = datetime.datetime.fromtimestamp(secs, tz=datetime.timezone.utc)
+    else:
+        when = datetime.datetime.strptime(case["timestamp"], "%Y-%m-%dT%H:%M:%S")
+    return when.strftime("%Y-%m-%dT%H:%M:%S").rjust(19, "0")
+
+
+def canonical(params):
+    """name ++ value of the signed parameters, sorted by the names' UTF-8 bytes."""
+    signed = [(n, v) for n, v in params if n not in UNSIGNED]
+    if DEFECT == "numeric-sort":
+        signed.sort(key=functools.cmp_to_key(php_ksort))
+    else:
+        signed.sort(key=lambda p: p[0].encode())
+    if DEFECT == "encode-values":
+        return "".join(n + encode(v) for n, v in signed)
+    return "".join(n + v for n, v in signed)
+
+
+def php_ksort(a, b):
+    """PHP turns numeric names into integers before ksort (the defect)."""
+    x, y = a[0], b[0]
+    if x.isdigit() and y.isdigit():
+        x, y = int(x), int(y)
+    return (x > y) - (x < y)
+
+
+def authorization(case):
+    check_keys(case["access_key"], case["secret_key"])
+    ts = timestamp(case)
+    payload = case["access_key"] + case["account"] + ts
+    header = f"TM-HMAC-SHA256 key={case['access_key']} ts={ts} sign={sign(case['secret_key'], payload)}"
+    return {"timestamp": ts, "header": header, "payload": payload}
+
+
+def widget(case):
+    key, account, params = case["access_key"], case["account"], case["params"]
+    check_keys(key, case["secret_key"])
+    check_segment("account", account)
+    check_segment("widget", case["widget"])
+    names = [name for name, _ in params]
+    if len(set(names)) != len(names):
+        raise Refused("params: a name appears more than once")
+    if "accesskey" in names or "signature" in names:
+        raise Refused("params: accesskey and signature are added by the signer")
+    payload = key + account + canonical(params)
+    signature = sign(case["secret_key"], payload)
+    query = "".join(f"{encode(n)}={encode(v)}&" for n, v in params)
+    url = (f"{BASE_URL}/widgets/{account}/{case['widget']}?{query}"
+           f"accesskey={encode(key)}&signature={signature}")
+    return {"signature": signature, "url": url, "payload": payload}
+
+
+def form_decode(text):
+    """'+' is a space, %XX a byte in either hex case; the bytes must be UTF-8."""
+    out, i, raw = bytearray(), 0, text.encode()
+    while i < len(raw):
+        if raw[i] == ord("%"):
+            digits = raw[i + 1:i + 3]
+            if len(digits) != 2 or not all(chr(d) in "0123456789abcdefABCDEF" for d in digits):
+                raise Refused(f"query: '%' at {text!r} is not followed by two hex digits")
+            out.append(int(digits, 16))
+            i += 3
+        else:
+            out.append(ord(" ") if raw[i] == ord("+") else raw[i])
+            i += 1
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Refused(f"query: {text!r} does not decode to UTF-8") from e
+
+
+def return_url(case):
+    check_keys(case["access_key"], case["secret_key"])
+    check_segment("account", case["account"])
+    params = {}
+    for pair in case["query"].split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        name, value = form_decode(name), form_decode(value)
+        if name in params:
+            raise Refused(f"query: {name!r} appears more than once")
+        params[name] = value
+    given_key, given_signature = params.pop("accesskey", None), params.pop("signature", None)
+    payload = case["access_key"] + case["account"] + canonical(params.items())
+    if given_key != case["access_key"]:
+        return {"valid": False, "error_kind": "bad_access_key", "payload": payload}
+    if given_signature is None:
+        return {"valid": False, "error_kind": "signature_missing", "payload": payload}
+    if DEFECT == "upper-case-signature":
+        given_signature = given_signature.lower()
+    if not hmac.compare_digest(sign(case["secret_key"], payload), given_signature):
+        return {"valid": False, "error_kind": "signature_mismatch", "payload": payload}
+    return {"valid": True, "payload": payload}
+
+
+KINDS = {"authorization": authorization, "widget": widget, "return_url": return_url}
+
+
+def answer(message):
+    if message["cmd"] == "start":
+        return {"implementation": {"name": "python-stdlib-adapter", "language": "Python",
+                                   "version": sys.version.split()[0]},
+                "kinds": list(KINDS)}
+    case = message["case"]
+    try:
+        return {"seq": message["seq"], "output": KINDS[case["kind"]](case)}
+    except Refused as refusal:
+        return {"seq": message["seq"], "refused": str(refusal)}
+
+
+def main():
+    for line in sys.stdin:
+        message = json.loads(line)
+        if message["cmd"] == "stop":
+            return
+        print(json.dumps(answer(message)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
