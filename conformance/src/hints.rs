@@ -243,8 +243,8 @@ enum Variant {
     Unsigned(&'static [&'static str]),
     /// `l` and `ordercode` left out whatever their case.
     UnsignedAnyCase,
-    /// Values (and so names) signed after encoding.
-    Encoded(Encoding),
+    /// Values signed after encoding (with `true`: names too).
+    Encoded(Encoding, bool),
     /// Spaces signed as `+`.
     SpaceAsPlus,
     /// The caller's order.
@@ -289,19 +289,19 @@ const WIDGET_VARIANTS: [(Variant, &str); 14] = [
         "`L` or `Ordercode` left out: only exactly `l` and `ordercode` are unsigned",
     ),
     (
-        Variant::Encoded(Encoding::Rfc3986),
+        Variant::Encoded(Encoding::Rfc3986, false),
         "values signed after URL encoding",
     ),
     (
-        Variant::Encoded(Encoding::UriComponent),
+        Variant::Encoded(Encoding::UriComponent, false),
         "values signed after URL encoding (encodeURIComponent)",
     ),
     (
-        Variant::Encoded(Encoding::PythonQuote),
+        Variant::Encoded(Encoding::PythonQuote, false),
         "values signed after URL encoding (quote)",
     ),
     (
-        Variant::Encoded(Encoding::Form),
+        Variant::Encoded(Encoding::Form, false),
         "values signed after form encoding",
     ),
     (Variant::SpaceAsPlus, "space written as '+' in the payload"),
@@ -319,7 +319,15 @@ const WIDGET_VARIANTS: [(Variant, &str); 14] = [
     ),
 ];
 
-const MORE_WIDGET_VARIANTS: [(Variant, &str); 2] = [
+const MORE_WIDGET_VARIANTS: [(Variant, &str); 4] = [
+    (
+        Variant::Encoded(Encoding::Rfc3986, true),
+        "names and values signed after URL encoding",
+    ),
+    (
+        Variant::Encoded(Encoding::UriComponent, true),
+        "names and values signed after URL encoding (encodeURIComponent)",
+    ),
     (
         Variant::EmptyValuesLeftOut,
         "parameters with empty values left out: sign the bare name",
@@ -390,7 +398,8 @@ fn params_text(params: &[(&str, &str)], variant: Variant) -> String {
     let pieces: Vec<String> = signed
         .iter()
         .map(|(name, value)| match variant {
-            Variant::Encoded(e) => format!("{}{}", encode_as(name, e), encode_as(value, e)),
+            Variant::Encoded(e, false) => format!("{name}{}", encode_as(value, e)),
+            Variant::Encoded(e, true) => format!("{}{}", encode_as(name, e), encode_as(value, e)),
             Variant::SpaceAsPlus => format!("{name}{value}").replace(' ', "+"),
             Variant::QueryString => format!("{name}={value}"),
             _ => format!("{name}{value}"),
@@ -468,13 +477,13 @@ enum Reading {
     EmptyPairsKept,
 }
 
-const READINGS: [(Reading, &str); 13] = [
+const READINGS: [(Reading, &str); 14] = [
     (
-        Reading::Signing(Variant::Encoded(Encoding::Rfc3986)),
+        Reading::Signing(Variant::Encoded(Encoding::Rfc3986, false)),
         "values signed after URL encoding",
     ),
     (
-        Reading::Signing(Variant::Encoded(Encoding::Form)),
+        Reading::Signing(Variant::Encoded(Encoding::Form, false)),
         "values signed after form encoding",
     ),
     (
@@ -511,6 +520,10 @@ const READINGS: [(Reading, &str); 13] = [
     (
         Reading::Signing(Variant::Unsorted),
         "parameters signed in the query's order",
+    ),
+    (
+        Reading::Signing(Variant::Encoded(Encoding::Rfc3986, true)),
+        "names and values signed after URL encoding",
     ),
 ];
 
@@ -669,11 +682,11 @@ mod tests {
             "10a2blfrxa b/!"
         );
         assert_eq!(
-            params_text(&params, Variant::Encoded(Encoding::Rfc3986)),
+            params_text(&params, Variant::Encoded(Encoding::Rfc3986, false)),
             "10a2bxa%20b%2F%21"
         );
         assert_eq!(
-            params_text(&params, Variant::Encoded(Encoding::UriComponent)),
+            params_text(&params, Variant::Encoded(Encoding::UriComponent, false)),
             "10a2bxa%20b%2F!"
         );
         assert_eq!(params_text(&params, Variant::SpaceAsPlus), "10a2bxa+b/!");

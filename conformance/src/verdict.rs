@@ -261,6 +261,83 @@ pub fn url_differences(ours: &str, theirs: &str) -> Result<Vec<String>, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::builtin_vectors;
+
+    fn builtin(id: &str) -> Vector {
+        builtin_vectors()
+            .into_iter()
+            .find(|v| v.case.id() == id)
+            .unwrap()
+    }
+
+    fn failure(verdict: Verdict) -> Failure {
+        match verdict {
+            Verdict::Fail(failure) => failure,
+            other => panic!("not a failure: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_expected_answer_passes() {
+        let vector = builtin("docs-addtickets");
+        assert_eq!(
+            judge(&vector, &Answer::Output(vector.expected.clone())),
+            Verdict::Pass
+        );
+        let refusal = builtin("reject-duplicate-name");
+        assert_eq!(
+            judge(&refusal, &Answer::Refused("no".into())),
+            Verdict::Pass
+        );
+        assert_eq!(
+            judge(&refusal, &Answer::Skipped("later".into())),
+            Verdict::Skipped {
+                reason: "later".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_wrong_field_is_named_with_where_it_differs() {
+        let vector = builtin("docs-addtickets");
+        let mut output = vector.expected.clone();
+        output.insert("signature".into(), "0978f4fb00".into());
+        let failure = failure(judge(&vector, &Answer::Output(output)));
+        assert_eq!(failure.summary, "wrong signature");
+        assert_eq!(
+            failure.fields.len(),
+            1,
+            "the URL differs only by the signature"
+        );
+        assert_eq!(failure.fields[0].field, "signature");
+        assert_eq!(failure.fields[0].first_difference, Some(8));
+    }
+
+    #[test]
+    fn refusals_and_acceptances_are_judged_both_ways() {
+        let failure_ = failure(judge(
+            &builtin("no-account"),
+            &Answer::Refused("empty".into()),
+        ));
+        assert_eq!(failure_.summary, "refused valid inputs: empty");
+        assert_eq!(
+            failure_.hints,
+            ["an empty account is valid: account-less calls sign an empty name"]
+        );
+        let mut output = Map::new();
+        output.insert("signature".into(), "00".into());
+        let failure_ = failure(judge(
+            &builtin("reject-duplicate-name"),
+            &Answer::Output(output),
+        ));
+        assert!(failure_
+            .summary
+            .starts_with("accepted inputs that must be refused"));
+        assert_eq!(
+            failure_.hints,
+            ["a parameter name given twice was accepted: its signature is undefined"]
+        );
+    }
 
     const OURS: &str =
         "https://apps.ticketmatic.com/widgets/acct/w?a%20b=x%20y&c=1&accesskey=k&signature=00";
