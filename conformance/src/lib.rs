@@ -5,7 +5,7 @@
 //!
 //! - [`builtin_vectors`]: the shared and project vectors; [`generate`]: any
 //!   number of cases for every rule of the SPEC, deterministic for a seed,
-//!   with expected results from the reference ([`reference`]);
+//!   with expected results from the reference ([`mod@reference`]);
 //! - [`run()`]: starts an adapter, sends every case, and judges each answer
 //!   ([`Verdict`]: pass, acceptable, fail with hints, skipped);
 //! - [`render`]: the report as text, JSON or JUnit XML;
