@@ -318,9 +318,12 @@ fn auth_empty_secret(rng: &mut Rng) -> Value {
 }
 
 fn auth_past_9999(rng: &mut Rng) -> Value {
-    let secs =
-        MAX_UNIX + 1 + rng.below(1_000_000_000_000) as i64 * u64::from(rng.chance(70)) as i64;
-    authorization(rng, secs.into())
+    let beyond = if rng.chance(30) {
+        0
+    } else {
+        rng.below(1_000_000_000_000) as i64
+    };
+    authorization(rng, (MAX_UNIX + 1 + beyond).into())
 }
 
 fn widget_reserved_characters(rng: &mut Rng) -> Value {

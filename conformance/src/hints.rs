@@ -221,7 +221,7 @@ fn timestamp_shape(text: &str) -> String {
         "has a zone suffix 'Z'"
     } else if text.contains('.') {
         "has a fraction of a second"
-    } else if text.len() > 19 && text[19..].contains(['+', '-']) {
+    } else if text.get(19..).is_some_and(|rest| rest.contains(['+', '-'])) {
         "has a UTC offset"
     } else if text.as_bytes().get(10) == Some(&b' ') {
         "has a space instead of 'T'"
@@ -657,6 +657,19 @@ fn return_url(vector: &Vector, output: &Map<String, Value>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_of_any_shape_are_described_without_panicking() {
+        for text in [
+            "2017-07-29T16:40:46Z",
+            "2017-07-29 16:40:46",
+            "2017-07-29T16:40:4é+",
+            "é",
+        ] {
+            assert!(timestamp_shape(text).starts_with("timestamp "), "{text}");
+        }
+        assert!(timestamp_shape("2017-07-29T16:40:46+02:00").contains("UTC offset"));
+    }
 
     #[test]
     fn hmac_matches_the_documented_example() {

@@ -118,7 +118,7 @@ fn text(report: &Report, origin: &Origin) -> String {
         );
     }
     if let Some(exit) = &report.exit {
-        let _ = writeln!(out, "adapter: {exit}");
+        let _ = writeln!(out, "adapter exit: {exit}");
     }
     let _ = writeln!(out, "\n{}", counts_line(report));
     out
