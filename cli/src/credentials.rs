@@ -7,6 +7,7 @@ use std::path::Path;
 /// The names, in the environment and in a credentials file.
 const NAMES: [&str; 3] = ["TM_ACCOUNT", "TM_ACCESS_KEY", "TM_SECRET_KEY"];
 
+#[derive(Clone)]
 pub struct Credentials {
     pub account: String,
     pub access_key: String,

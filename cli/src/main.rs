@@ -239,7 +239,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
             Ok(String::new())
         }
         Keyed::MockServer(options) => {
-            mock::run(&credentials, &options)?;
+            mock::run(credentials.clone(), options)?;
             Ok(String::new())
         }
         Keyed::Header(args) => Ok(signer.authorization_string(at(&args)?).to_string()),

@@ -1,0 +1,188 @@
+//! `tm mock-server`: a local stand-in for Ticketmatic that a client's own
+//! test suite can run against. Signatures are checked by the core crate
+//! (`verify_authorization`, `verify_return_url`), never re-implemented here.
+//!
+//! - `server`: connections, limits and timeouts;
+//! - `routes`: the table of paths and what answers them;
+//! - `auth`: TM-HMAC-SHA256 and Basic authentication;
+//! - `problem`: errors in Ticketmatic's JSON shape;
+//! - `export`, `fixtures`, `widgets`: the answers;
+//! - `faults`: failures on demand; `log`: the request log.
+
+mod auth;
+mod export;
+mod faults;
+mod fixtures;
+mod log;
+mod problem;
+mod routes;
+mod server;
+mod widgets;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::credentials::Credentials;
+
+#[derive(clap::Args)]
+#[command(after_help = "\
+Routes, under /api/1/{account}/ (trailing slashes tolerated):
+  diagnostics/time       no signature needed; {\"systemtime\": \"YYYY-MM-DDTHH:MM:SS\"}
+  tools/queries/export   POST {\"query\": ..., \"limit\": N, \"offset\": N}: the --data lines, streamed
+  anything else (GET)    --fixtures DIR/{account}/PATH.json or DIR/PATH.json, else 404
+and GET /widgets/{account}/{widget}?...: checks a widget URL's signature.
+Every error is JSON: {\"code\", \"message\", \"applicationcode\", \"applicationdata\"}.
+A 401 always means the authentication; a 404 means it was fine.
+
+Example:
+  tm --demo mock-server --port 8080 --data rows.jsonl --fixtures conformance/... --log requests.jsonl")]
+pub struct Options {
+    /// Port on 127.0.0.1; 0 picks a free one. The first line printed is
+    /// "listening on http://127.0.0.1:PORT".
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Seconds to add to this machine's clock for the server's, to simulate
+    /// clock skew.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub clock_offset: i64,
+    /// JSON Lines that tools/queries/export streams (its limit and offset
+    /// count these lines).
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub data: Option<PathBuf>,
+    /// Answer a signed GET of PATH with DIR/{account}/PATH.json or
+    /// DIR/PATH.json; list answers ({"data": [...]}) are paged by limit and
+    /// offset, with nbrofresults.
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// The key pair and account of /widgets/ URLs, as NAME=value lines like
+    /// --credentials [default: the API key pair].
+    #[arg(long, value_name = "FILE")]
+    pub widget_credentials: Option<PathBuf>,
+    /// Append one JSON line per request to FILE: time, method, path,
+    /// authentication scheme, access key, verdict, reason, status, bytes sent.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// Fault: answer the first N authenticated requests with HTTP 500.
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Faults")]
+    pub fail_first: u64,
+    /// Fault: answer the next N authenticated requests (after any
+    /// --fail-first) with HTTP 429, Retry-After and a queue-status body.
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Faults")]
+    pub rate_limit_first: u64,
+    /// The Retry-After of those 429s, in seconds (the body's backoff says the
+    /// same in milliseconds).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 1,
+        help_heading = "Faults"
+    )]
+    pub retry_after: u64,
+    /// Fault: break export streams after BYTES: the connection is closed
+    /// with no terminating chunk, as a network failure would.
+    #[arg(long, value_name = "BYTES", help_heading = "Faults")]
+    pub cut_after: Option<u64>,
+    /// Fault: stop sending export streams after BYTES, keeping the
+    /// connection open (for clients' read timeouts).
+    #[arg(long, value_name = "BYTES", help_heading = "Faults")]
+    pub stall_after: Option<u64>,
+
+    /// Connections served at once; further ones wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = 256, help_heading = "Limits")]
+    pub max_connections: usize,
+    /// Seconds a connection may take to send a request's headers, or stay
+    /// idle between requests, before it is closed.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        help_heading = "Limits"
+    )]
+    pub idle_timeout: u64,
+    /// The largest request body in bytes (413 beyond); headers are limited
+    /// to 16 KiB (431 beyond).
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, help_heading = "Limits")]
+    pub max_body: usize,
+}
+
+/// One key pair and the account it belongs to.
+pub struct Keys {
+    pub account: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+impl From<Credentials> for Keys {
+    fn from(c: Credentials) -> Keys {
+        Keys {
+            account: c.account,
+            access_key: c.access_key,
+            secret_key: c.secret_key,
+        }
+    }
+}
+
+/// Everything a request is answered from.
+pub struct State {
+    pub api: Keys,
+    pub widget: Keys,
+    pub options: Options,
+    pub data: Option<export::Data>,
+    pub faults: faults::Faults,
+    pub log: Option<std::sync::Arc<log::Log>>,
+}
+
+/// Serves until the process is stopped. Prints `listening on URL` first, so
+/// that a script (or a test) can read where to connect.
+pub fn run(credentials: Credentials, options: Options) -> Result<(), String> {
+    let widget = match &options.widget_credentials {
+        Some(file) => Credentials::from_file(file)?,
+        None => credentials.clone(),
+    };
+    let data = options
+        .data
+        .as_deref()
+        .map(export::Data::load)
+        .transpose()?;
+    let log = options
+        .log
+        .as_deref()
+        .map(log::Log::open)
+        .transpose()?
+        .map(std::sync::Arc::new);
+    if options.max_connections == 0 || options.idle_timeout == 0 {
+        return Err("--max-connections and --idle-timeout must be at least 1".into());
+    }
+    let state = State {
+        api: credentials.into(),
+        widget: widget.into(),
+        faults: faults::Faults::new(&options),
+        options,
+        data,
+        log,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server's runtime: {e}"))?;
+    runtime.block_on(async move {
+        let port = state.options.port;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("listening on http://{address}");
+        std::io::stdout().flush().map_err(|e| e.to_string())?;
+        server::serve(listener, state).await;
+        Ok(())
+    })
+}
+
+impl Options {
+    fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout)
+    }
+}

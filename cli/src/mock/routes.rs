@@ -1,0 +1,308 @@
+//! What answers which path. Under `/api/1/{account}/` (`_` for account-less
+//! calls, trailing slashes tolerated):
+//!
+//! | path                   | authentication | methods | answer                      |
+//! |------------------------|----------------|---------|-----------------------------|
+//! | `diagnostics/time`     | none           | GET     | the server's time           |
+//! | `tools/queries/export` | required       | POST    | the `--data` lines, streamed |
+//! | anything else          | required       | GET     | a `--fixtures` file, or 404 |
+//!
+//! and `GET /widgets/{account}/{widget}?...`, which checks the URL's own
+//! signature. Authentication comes before everything but the path, so a 401
+//! always means the authentication and a 404 means it was fine.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::{json, Value};
+use ticketmatic_sign::Timestamp;
+
+use super::auth;
+use super::export::Stream;
+use super::fixtures;
+use super::log::{Logged, Record};
+use super::problem::{json_response, Problem};
+use super::server::Body;
+use super::widgets;
+use super::State;
+
+/// What answers an API path.
+#[derive(Clone, Copy)]
+enum Handler {
+    Time,
+    Export,
+    Fixture,
+}
+
+struct Route {
+    path: &'static str,
+    signed: bool,
+    method: Method,
+    handler: Handler,
+}
+
+const ROUTES: [Route; 2] = [
+    Route {
+        path: "diagnostics/time",
+        signed: false,
+        method: Method::GET,
+        handler: Handler::Time,
+    },
+    Route {
+        path: "tools/queries/export",
+        signed: true,
+        method: Method::POST,
+        handler: Handler::Export,
+    },
+];
+
+/// Any other API path.
+const OTHER: Route = Route {
+    path: "",
+    signed: true,
+    method: Method::GET,
+    handler: Handler::Fixture,
+};
+
+/// Answers one request, and logs it when the answer is done.
+pub async fn answer(state: Arc<State>, request: Request<Incoming>) -> Response<Body> {
+    let mut record = Record {
+        method: request.method().to_string(),
+        path: request.uri().path().to_owned(),
+        auth: "none".into(),
+        verdict: "open",
+        ..Record::default()
+    };
+    let response = match server_time(&state) {
+        Ok(now) => {
+            record.time = now.as_str().to_owned();
+            route(&state, request, now, &mut record).await
+        }
+        Err(problem) => problem.response(),
+    };
+    record.status = response.status().as_u16();
+    match &state.log {
+        Some(log) => response.map(|body| Logged::new(body, record, log.clone()).boxed()),
+        None => response,
+    }
+}
+
+/// This machine's clock shifted by `--clock-offset`.
+fn server_time(state: &State) -> Result<Timestamp, Problem> {
+    Timestamp::now()
+        .and_then(|t| Timestamp::from_unix(t.unix() + state.options.clock_offset))
+        .map_err(|e| {
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("server clock: {e}"),
+            )
+        })
+}
+
+async fn route(
+    state: &State,
+    request: Request<Incoming>,
+    now: Timestamp,
+    record: &mut Record,
+) -> Response<Body> {
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let segments: Vec<&str> = path
+        .trim_start_matches('/')
+        .trim_end_matches('/')
+        .splitn(4, '/')
+        .collect();
+    match segments.as_slice() {
+        ["api", "1", account, rest @ ..] => {
+            let rest = rest.first().copied().unwrap_or("");
+            api(state, request, now, record, account, rest, &query).await
+        }
+        ["widgets", account, widget] if request.method() == Method::GET => {
+            match widgets::check(&state.widget, account, widget, &query) {
+                Ok(body) => json_response(StatusCode::OK, &body),
+                Err(problem) => {
+                    record.reason = Some(problem.message.clone());
+                    problem.response()
+                }
+            }
+        }
+        ["widgets", _, _] => method_not_allowed(&Method::GET),
+        _ => Problem::new(
+            StatusCode::NOT_FOUND,
+            format!("{path}: not a Ticketmatic path (/api/1/{{account}}/... or /widgets/{{account}}/{{widget}})"),
+        )
+        .response(),
+    }
+}
+
+async fn api(
+    state: &State,
+    request: Request<Incoming>,
+    now: Timestamp,
+    record: &mut Record,
+    account_segment: &str,
+    rest: &str,
+    query: &str,
+) -> Response<Body> {
+    // Account-less calls use `_` in the path and sign an empty account.
+    let account = if account_segment == "_" {
+        ""
+    } else {
+        account_segment
+    };
+    let route = ROUTES.iter().find(|r| r.path == rest).unwrap_or(&OTHER);
+    if route.signed {
+        let header = request
+            .headers()
+            .get(AUTHORIZATION)
+            .map(|v| v.to_str().unwrap_or("\u{fffd}"));
+        match auth::check(header, account, now, &state.api) {
+            Ok(accepted) => {
+                record.auth = accepted.scheme.into();
+                record.access_key = Some(accepted.access_key);
+                record.verdict = "accepted";
+            }
+            Err(refused) => {
+                record.auth = refused.scheme;
+                record.access_key = refused.access_key;
+                record.verdict = "refused";
+                record.reason = Some(refused.problem.message.clone());
+                return refused.problem.response();
+            }
+        }
+        if let Some(fault) = state.faults.next(now.as_str()) {
+            record.reason = Some("fault".into());
+            return fault;
+        }
+    }
+    if request.method() != route.method {
+        return method_not_allowed(&route.method);
+    }
+    let answer = match route.handler {
+        Handler::Time => Ok(json_response(
+            StatusCode::OK,
+            &json!({"systemtime": now.as_str()}),
+        )),
+        Handler::Export => export(state, request).await,
+        Handler::Fixture => fixture(state, account_segment, rest, query),
+    };
+    answer.unwrap_or_else(|problem| {
+        record.reason = Some(problem.message.clone());
+        problem.response()
+    })
+}
+
+fn method_not_allowed(allowed: &Method) -> Response<Body> {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("this path answers {allowed} only"),
+    )
+    .header(ALLOW, allowed.as_str())
+    .response()
+}
+
+fn fixture(
+    state: &State,
+    account_segment: &str,
+    rest: &str,
+    query: &str,
+) -> Result<Response<Body>, Problem> {
+    let not_found = || {
+        let mut problem = Problem::new(StatusCode::NOT_FOUND, format!("no such path: {rest}"));
+        if state.options.fixtures.is_none() {
+            problem = problem.with(
+                "hint",
+                "the mock answers diagnostics/time, tools/queries/export, and the files of --fixtures DIR",
+            );
+        }
+        problem
+    };
+    let dir = state.options.fixtures.as_deref().ok_or_else(not_found)?;
+    let value = fixtures::answer(dir, account_segment, rest, query).ok_or_else(not_found)??;
+    Ok(json_response(StatusCode::OK, &value))
+}
+
+/// The body of a QueryRequest: `query` (required), `limit` and `offset`.
+async fn export(state: &State, request: Request<Incoming>) -> Result<Response<Body>, Problem> {
+    let body = read_body(state, request).await?;
+    let bad = |message: String| Problem::new(StatusCode::BAD_REQUEST, message);
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        bad(format!(
+            "the body is not JSON ({e}): send {{\"query\": \"<SQL>\"}}"
+        ))
+    })?;
+    match value.get("query") {
+        Some(Value::String(_)) => {}
+        Some(_) => return Err(bad("query: not a string".into())),
+        None => {
+            return Err(bad(
+                "the body has no \"query\": send {\"query\": \"<SQL>\"}".into(),
+            ))
+        }
+    }
+    let count = |name: &str| match value.get(name) {
+        None | Some(Value::Null) => Ok(0),
+        Some(n) => n
+            .as_u64()
+            .ok_or_else(|| bad(format!("{name}: not a whole number ≥ 0"))),
+    };
+    let (limit, offset) = (count("limit")?, count("offset")?);
+    let data = state.data.as_ref().ok_or_else(|| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "the mock server has no export data: start it with --data FILE.jsonl",
+        )
+    })?;
+    let stream = Stream::new(
+        data.select(offset, limit),
+        state.options.cut_after,
+        state.options.stall_after,
+    );
+    let mut response = Response::new(stream.boxed());
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    Ok(response)
+}
+
+/// The request body, at most `--max-body` bytes (413 beyond), read within
+/// the idle timeout (408 if the client stalls).
+async fn read_body(state: &State, request: Request<Incoming>) -> Result<Bytes, Problem> {
+    let limit = state.options.max_body;
+    let too_large = || {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than {limit} bytes"),
+        )
+        .with("max_body", limit)
+    };
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large());
+    }
+    let reading = Limited::new(request.into_body(), limit).collect();
+    match tokio::time::timeout(state.options.idle_timeout(), reading).await {
+        Ok(Ok(body)) => Ok(body.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Ok(Err(e)) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            format!("reading the body: {e}"),
+        )),
+        Err(_) => Err(Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the body did not arrive within {} s",
+                state.options.idle_timeout
+            ),
+        )),
+    }
+}

@@ -1,0 +1,64 @@
+//! `GET /widgets/{account}/{widget}?...`: checks a widget URL with the
+//! widget key pair, as Ticketmatic would before showing the widget, and
+//! says why when it is wrong.
+
+use hyper::StatusCode;
+use serde_json::{json, Value};
+use ticketmatic_sign::{Error, Signer};
+
+use super::problem::Problem;
+use super::Keys;
+
+pub fn check(keys: &Keys, account: &str, widget: &str, query: &str) -> Result<Value, Problem> {
+    if account != keys.account {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no widgets for account '{account}' (this server has '{}')",
+                keys.account
+            ),
+        ));
+    }
+    let signer =
+        Signer::new(&keys.access_key, keys.secret_key.as_bytes(), &keys.account).map_err(|e| {
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("widget key pair: {e}"),
+            )
+        })?;
+    let payload = payload(&signer, query);
+    match signer.verify_return_url(query) {
+        Ok(()) => {
+            Ok(json!({"valid": true, "account": account, "widget": widget, "payload": payload}))
+        }
+        Err(e @ (Error::BadAccessKey | Error::SignatureMissing | Error::SignatureMismatch)) => {
+            let kind = match e {
+                Error::BadAccessKey => "bad_access_key",
+                Error::SignatureMissing => "signature_missing",
+                _ => "signature_mismatch",
+            };
+            let mut problem = Problem::new(StatusCode::UNAUTHORIZED, format!("widget URL: {e}"))
+                .with("error_kind", kind);
+            if let Some(payload) = payload {
+                problem = problem.with("expected_payload", payload);
+            }
+            Err(problem)
+        }
+        Err(e) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            format!("widget URL: {e}"),
+        )),
+    }
+}
+
+/// The text the URL's signature must sign, when the query decodes.
+fn payload(signer: &Signer<'_>, query: &str) -> Option<String> {
+    let mut buf = vec![0u8; 4096];
+    loop {
+        match signer.return_url_payload(query, &mut buf) {
+            Ok(text) => return Some(text.to_owned()),
+            Err(Error::BufferTooSmall { needed }) => buf.resize(needed, 0),
+            Err(_) => return None,
+        }
+    }
+}
