@@ -1,47 +1,9 @@
 //! `tm` against `tm mock-server`, both as real processes on 127.0.0.1.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{text, tm};
-
-/// A running `tm mock-server`, stopped when dropped.
-struct Mock {
-    child: Child,
-    url: String,
-}
-
-impl Mock {
-    fn start(args: &[&str]) -> Mock {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tm"))
-            .args(["--demo", "mock-server", "--port", "0"])
-            .args(args)
-            .env_clear()
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mock server starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        Mock { child, url }
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{text, tm, Mock};
 
 /// The documentation's keys, which `--demo` uses, but with another secret.
 const WRONG_SECRET: [(&str, &str); 3] = [

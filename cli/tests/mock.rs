@@ -1,0 +1,692 @@
+//! `tm mock-server` as a client's test suite meets it: real HTTP over
+//! 127.0.0.1, every route, refusal and fault, with error bodies read into a
+//! typed struct the way the official clients read them.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use common::{text, tm, Mock};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The error shape of SPEC section 6, as tm-go's `RequestError` and
+/// tm-php's `ClientException` read it.
+#[derive(Debug, Deserialize)]
+struct RequestError {
+    code: u16,
+    message: String,
+    applicationcode: i64,
+    applicationdata: Value,
+}
+
+/// What came back.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    /// The error, checked to be in Ticketmatic's shape.
+    fn error(&self) -> RequestError {
+        assert_eq!(
+            self.header("Content-Type"),
+            Some("application/json"),
+            "{}",
+            self.body
+        );
+        let error: RequestError =
+            serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body));
+        assert_eq!(error.code, self.status);
+        assert_eq!(error.applicationcode, 0);
+        assert!(!error.message.is_empty());
+        error
+    }
+}
+
+fn call(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Answer {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(20))
+        .build();
+    let mut request = agent.request(method, url);
+    for (name, value) in headers {
+        request = request.set(name, value);
+    }
+    let result = match body {
+        Some(body) => request.send_string(body),
+        None => request.call(),
+    };
+    let response = match result {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = response.status();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .map(|n| {
+            let value = response.header(&n).unwrap_or_default().to_owned();
+            (n, value)
+        })
+        .collect();
+    let body = response.into_string().unwrap_or_default();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A valid Authorization header for the demo keys, made now.
+fn signed() -> String {
+    text(&tm(&["--demo", "header"], &[]).stdout)
+        .trim()
+        .to_owned()
+}
+
+fn fixtures() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/mock-fixtures").to_owned()
+}
+
+fn api(mock: &Mock, path: &str) -> String {
+    format!("{}/api/1/myaccountname/{path}", mock.url)
+}
+
+/// A fresh folder for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tm-mock-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `count` JSON lines of about 100 bytes.
+fn write_data(path: &std::path::Path, count: usize) {
+    let mut text = String::new();
+    for i in 0..count {
+        text.push_str(
+            &json!({"id": i, "name": format!("contact {i:08}"), "pad": "x".repeat(60)}).to_string(),
+        );
+        text.push('\n');
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn diagnostics_time_needs_no_signature_and_has_no_zone() {
+    let mock = Mock::start(&["--clock-offset", "-7200"]);
+    for path in ["diagnostics/time", "diagnostics/time/"] {
+        let answer = call("GET", &api(&mock, path), &[], None);
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        let time = answer.json()["systemtime"].as_str().unwrap().to_owned();
+        assert_eq!(time.len(), 19, "YYYY-MM-DDTHH:MM:SS: {time}");
+        assert_eq!(&time[10..11], "T");
+    }
+    let out = tm(&["--demo", "--base-url", &mock.url, "time"], &[]);
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("7200 s ahead of the server") || report.contains("7199 s ahead"),
+        "{report}"
+    );
+}
+
+#[test]
+fn refusals_say_why_in_the_clients_error_shape() {
+    let mock = Mock::start(&["--fixtures", &fixtures()]);
+    let url = api(&mock, "events");
+
+    let error = call("GET", &url, &[], None).error();
+    assert_eq!(error.code, 401);
+    assert!(
+        error.message.starts_with("no Authorization header"),
+        "{}",
+        error.message
+    );
+
+    // A wrong signature: the payload the server signed, in the body and a header.
+    let wrong = "TM-HMAC-SHA256 key=azertyuiop ts=2026-11-23T09:26:56 sign=0000000000000000000000000000000000000000000000000000000000000000";
+    let answer = call("GET", &url, &[("Authorization", wrong)], None);
+    let error = answer.error();
+    assert_eq!(error.message, "signature does not match what it signs");
+    let payload = "azertyuiopmyaccountname2026-11-23T09:26:56";
+    assert_eq!(error.applicationdata["expected_payload"], payload);
+    assert_eq!(answer.header("X-Tm-Expected-Payload"), Some(payload));
+
+    // An unknown key: said so, and nothing computed with another key.
+    let unknown = wrong.replace("azertyuiop", "someoneelse");
+    let answer = call("GET", &url, &[("Authorization", &unknown)], None);
+    let error = answer.error();
+    assert_eq!(
+        error.message,
+        "Authorization header: unknown access key 'someoneelse'"
+    );
+    assert_eq!(error.applicationdata, json!({"access_key": "someoneelse"}));
+    assert_eq!(answer.header("X-Tm-Expected-Payload"), None);
+
+    let error = call(
+        "GET",
+        &url,
+        &[("Authorization", "TM-HMAC-SHA256 key=azertyuiop ts=now")],
+        None,
+    )
+    .error();
+    assert_eq!(
+        error.applicationdata["offset"], 33,
+        "where the timestamp should start"
+    );
+
+    let error = call("GET", &url, &[("Authorization", "Bearer abc")], None).error();
+    assert_eq!(
+        error.message,
+        "Authorization scheme 'Bearer' is not accepted: use TM-HMAC-SHA256 or Basic"
+    );
+
+    // Signed for another account than the key's: 403.
+    let header = signed();
+    let other = format!("{}/api/1/otheraccount/events", mock.url);
+    let answer = call("GET", &other, &[("Authorization", &header)], None);
+    assert_eq!(
+        answer.status, 401,
+        "the signature covers the account in the path"
+    );
+    // A signature a client computed for the other account is right, but the
+    // key has no access there.
+    let for_other = text(
+        &tm(
+            &["header"],
+            &[
+                ("TM_ACCOUNT", "otheraccount"),
+                ("TM_ACCESS_KEY", "azertyuiop"),
+                ("TM_SECRET_KEY", "qsdfghjklm"),
+            ],
+        )
+        .stdout,
+    );
+    let error = call("GET", &other, &[("Authorization", for_other.trim())], None).error();
+    assert_eq!(error.code, 403);
+    assert!(
+        error
+            .message
+            .contains("no access to account 'otheraccount'"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn clock_skew_is_given_in_seconds() {
+    let mock = Mock::start(&["--clock-offset", "3600"]);
+    let error = call(
+        "GET",
+        &api(&mock, "events"),
+        &[("Authorization", &signed())],
+        None,
+    )
+    .error();
+    assert_eq!(error.code, 401);
+    let skew = error.applicationdata["skew_secs"].as_i64().unwrap();
+    assert!((-3601..=-3599).contains(&skew), "{skew}");
+    assert_eq!(error.applicationdata["window_secs"], 1800);
+}
+
+#[test]
+fn basic_authentication_with_the_key_pair() {
+    let mock = Mock::start(&["--fixtures", &fixtures()]);
+    // base64("azertyuiop:qsdfghjklm") and base64("azertyuiop:wrong")
+    let right = "Basic YXplcnR5dWlvcDpxc2RmZ2hqa2xt";
+    let answer = call(
+        "GET",
+        &api(&mock, "contacts"),
+        &[("Authorization", right)],
+        None,
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let error = call(
+        "GET",
+        &api(&mock, "contacts"),
+        &[("Authorization", "Basic YXplcnR5dWlvcDp3cm9uZw==")],
+        None,
+    )
+    .error();
+    assert_eq!(
+        error.message,
+        "Basic authentication: wrong secret key for access key 'azertyuiop'"
+    );
+}
+
+#[test]
+fn fixtures_answer_typed_clients_and_other_paths_are_404_after_the_signature() {
+    let mock = Mock::start(&["--fixtures", &fixtures()]);
+    let auth = [("Authorization", signed())];
+    let auth: Vec<(&str, &str)> = auth.iter().map(|(n, v)| (*n, v.as_str())).collect();
+
+    let page = call(
+        "GET",
+        &format!("{}?limit=2&offset=1", api(&mock, "events/")),
+        &auth,
+        None,
+    )
+    .json();
+    assert_eq!(page["nbrofresults"], 5);
+    let ids: Vec<i64> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [10002, 10003]);
+
+    // Account-less: signed with an empty account, path segment `_`.
+    let header = text(
+        &tm(
+            &["header"],
+            &[
+                ("TM_ACCOUNT", ""),
+                ("TM_ACCESS_KEY", "azertyuiop"),
+                ("TM_SECRET_KEY", "qsdfghjklm"),
+            ],
+        )
+        .stdout,
+    );
+    let accounts = call(
+        "GET",
+        &format!("{}/api/1/_/tools/accounts", mock.url),
+        &[("Authorization", header.trim())],
+        None,
+    );
+    assert_eq!(accounts.status, 200, "{}", accounts.body);
+    assert_eq!(accounts.json()[0]["code"], "myaccountname");
+
+    let error = call("GET", &api(&mock, "orders"), &auth, None).error();
+    assert_eq!(error.code, 404);
+    assert_eq!(error.message, "no such path: orders");
+    // Unsigned, the same path is a 401: a 404 means the signature was fine.
+    assert_eq!(call("GET", &api(&mock, "orders"), &[], None).status, 401);
+    let error = call(
+        "GET",
+        &format!("{}?limit=x", api(&mock, "events")),
+        &auth,
+        None,
+    )
+    .error();
+    assert_eq!(
+        (error.code, error.applicationdata["parameter"].as_str()),
+        (400, Some("limit"))
+    );
+    assert_eq!(
+        call("GET", &format!("{}/nothing/here", mock.url), &[], None)
+            .error()
+            .code,
+        404
+    );
+}
+
+#[test]
+fn export_takes_a_query_request_and_honours_limit_and_offset() {
+    let dir = scratch("export");
+    write_data(&dir.join("data.jsonl"), 100);
+    let mock = Mock::start(&[
+        "--data",
+        dir.join("data.jsonl").to_str().unwrap(),
+        "--max-body",
+        "1000",
+    ]);
+    let header = signed();
+    let auth = [("Authorization", header.as_str())];
+    let url = api(&mock, "tools/queries/export");
+
+    let answer = call(
+        "POST",
+        &url,
+        &auth,
+        Some(r#"{"query": "select id from tm.contact", "limit": 3, "offset": 10}"#),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.header("Content-Type"), Some("application/x-ndjson"));
+    let ids: Vec<i64> = answer
+        .body
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, [10, 11, 12]);
+    // tm-go always sends limit 0 and offset 0: everything.
+    let all = call(
+        "POST",
+        &url,
+        &auth,
+        Some(r#"{"query": "x", "limit": 0, "offset": 0}"#),
+    );
+    assert_eq!(all.body.lines().count(), 100);
+
+    let error = call("GET", &url, &auth, None).error();
+    assert_eq!(error.code, 405);
+    for (body, message) in [
+        ("not json", "the body is not JSON"),
+        ("{}", "the body has no \"query\""),
+        (r#"{"query": 5}"#, "query: not a string"),
+        (
+            r#"{"query": "x", "limit": -1}"#,
+            "limit: not a whole number",
+        ),
+    ] {
+        let error = call("POST", &url, &auth, Some(body)).error();
+        assert_eq!(error.code, 400, "{body}");
+        assert!(
+            error.message.starts_with(message),
+            "{body}: {}",
+            error.message
+        );
+    }
+    let big = format!(r#"{{"query": "{}"}}"#, "x".repeat(2000));
+    assert_eq!(call("POST", &url, &auth, Some(&big)).error().code, 413);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn oversized_headers_are_431() {
+    let mock = Mock::start(&[]);
+    let huge = "x".repeat(20_000);
+    assert_eq!(
+        call(
+            "GET",
+            &api(&mock, "diagnostics/time"),
+            &[("X-Big", &huge)],
+            None
+        )
+        .status,
+        431
+    );
+}
+
+#[test]
+fn faults_on_demand_500_then_429_with_a_queue_status() {
+    let dir = scratch("faults");
+    write_data(&dir.join("data.jsonl"), 10);
+    let data = dir.join("data.jsonl");
+    let mock = Mock::start(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--fail-first",
+        "2",
+        "--rate-limit-first",
+        "1",
+        "--retry-after",
+        "3",
+    ]);
+    let header = signed();
+    let auth = [("Authorization", header.as_str())];
+    let url = api(&mock, "tools/queries/export");
+    let body = Some(r#"{"query": "x"}"#);
+    for _ in 0..2 {
+        let error = call("POST", &url, &auth, body).error();
+        assert_eq!(error.code, 500);
+        assert!(error
+            .message
+            .starts_with("simulated server error (--fail-first 2)"));
+    }
+    let limited = call("POST", &url, &auth, body);
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.header("Retry-After"), Some("3"));
+    assert_eq!(limited.header("Content-Type"), Some("application/json"));
+    let queue = limited.json();
+    assert_eq!(queue["backoff"], 3000);
+    assert_eq!(queue["progress"], 1);
+    assert!(queue["id"].is_string() && queue["started"] == false);
+    assert_eq!(call("POST", &url, &auth, body).status, 200);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Sends a signed export request on a raw connection and returns it.
+fn raw_export(mock: &Mock, header: &str) -> TcpStream {
+    let address = mock.url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    let body = r#"{"query": "x"}"#;
+    write!(
+        stream,
+        "POST /api/1/myaccountname/tools/queries/export HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: {header}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    stream
+}
+
+#[test]
+fn a_cut_stream_is_a_broken_connection_and_a_stall_keeps_it_open() {
+    let dir = scratch("cut");
+    write_data(&dir.join("data.jsonl"), 2000);
+    let data = dir.join("data.jsonl");
+    let header = signed();
+
+    let mock = Mock::start(&["--data", data.to_str().unwrap(), "--cut-after", "50000"]);
+    let mut stream = raw_export(&mock, &header);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut received = Vec::new();
+    let end = stream.read_to_end(&mut received);
+    assert!(end.is_ok(), "the server closes the connection: {end:?}");
+    let received = String::from_utf8_lossy(&received);
+    assert!(received.starts_with("HTTP/1.1 200"), "{received:.200}");
+    assert!(
+        received.contains("transfer-encoding: chunked"),
+        "{received:.300}"
+    );
+    assert!(!received.ends_with("0\r\n\r\n"), "no terminating chunk");
+    assert!(received.len() > 50_000, "what came before the cut was sent");
+
+    let mock = Mock::start(&["--data", data.to_str().unwrap(), "--stall-after", "50000"]);
+    let mut stream = raw_export(&mock, &header);
+    stream
+        .set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    let mut received = Vec::new();
+    let error = stream.read_to_end(&mut received).unwrap_err();
+    assert!(
+        matches!(
+            error.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+        "{error}"
+    );
+    assert!(
+        received.len() > 50_000 && received.len() < 60_000,
+        "{}",
+        received.len()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A client stalled mid-export, a slow export reader, and a half-open
+/// connection do not keep 50 other signed requests from being answered.
+#[test]
+fn stalled_and_slow_clients_do_not_block_others() {
+    let dir = scratch("concurrency");
+    write_data(&dir.join("data.jsonl"), 200_000); // 20 MB: more than the socket buffers
+    let mock = Mock::start(&[
+        "--data",
+        dir.join("data.jsonl").to_str().unwrap(),
+        "--fixtures",
+        &fixtures(),
+    ]);
+    let header = signed();
+
+    // Stalled: reads a little, then never again.
+    let mut stalled = raw_export(&mock, &header);
+    let mut first = [0u8; 1024];
+    stalled.read_exact(&mut first).unwrap();
+    // Slow: reads 4 KiB every 50 ms on a thread of its own.
+    let mut slow = raw_export(&mock, &header);
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        for _ in 0..40 {
+            if slow.read(&mut buf).unwrap_or(0) == 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    // Half-open: a request line and never the rest of the headers.
+    let mut half = TcpStream::connect(mock.url.trim_start_matches("http://")).unwrap();
+    half.write_all(b"GET /api/1/myaccountname/events HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+
+    let url = api(&mock, "events");
+    let clients: Vec<_> = (0..50)
+        .map(|_| {
+            let (url, header) = (url.clone(), header.clone());
+            std::thread::spawn(move || {
+                call("GET", &url, &[("Authorization", &header)], None).status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+    reader.join().unwrap();
+    drop((stalled, half));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn idle_connections_are_closed() {
+    let mock = Mock::start(&["--idle-timeout", "1"]);
+    let mut idle = TcpStream::connect(mock.url.trim_start_matches("http://")).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    // The server closes it: the read ends (0 bytes or a reset), it does not time out.
+    match idle.read(&mut buf) {
+        Ok(n) => assert_eq!(n, 0),
+        Err(e) => assert_ne!(e.kind(), std::io::ErrorKind::WouldBlock, "{e}"),
+    }
+}
+
+#[test]
+fn widget_urls_are_checked_with_the_widget_key_pair() {
+    let dir = scratch("widgets");
+    let keys = dir.join("widget-keys");
+    std::fs::write(
+        &keys,
+        "TM_ACCOUNT=myaccountname\nTM_ACCESS_KEY=widgetkey\nTM_SECRET_KEY=widgetsecret\n",
+    )
+    .unwrap();
+    let mock = Mock::start(&["--widget-credentials", keys.to_str().unwrap()]);
+    let url = text(
+        &tm(
+            &[
+                "--credentials",
+                keys.to_str().unwrap(),
+                "--base-url",
+                &mock.url,
+                "widget-url",
+                "addtickets",
+                "event=123",
+                "l=fr",
+            ],
+            &[],
+        )
+        .stdout,
+    );
+    let answer = call("GET", url.trim(), &[], None);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.json()["valid"], true);
+    assert_eq!(answer.json()["payload"], "widgetkeymyaccountnameevent123");
+
+    let error = call(
+        "GET",
+        &url.trim().replace("event=123", "event=124"),
+        &[],
+        None,
+    )
+    .error();
+    assert_eq!(error.code, 401);
+    assert_eq!(error.applicationdata["error_kind"], "signature_mismatch");
+    assert_eq!(
+        error.applicationdata["expected_payload"],
+        "widgetkeymyaccountnameevent124"
+    );
+    // Signed with the API pair (the demo keys), not the widget pair.
+    let api_signed = text(
+        &tm(
+            &[
+                "--demo",
+                "--base-url",
+                &mock.url,
+                "widget-url",
+                "addtickets",
+                "event=1",
+            ],
+            &[],
+        )
+        .stdout,
+    );
+    assert_eq!(
+        call("GET", api_signed.trim(), &[], None)
+            .error()
+            .applicationdata["error_kind"],
+        "bad_access_key"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_request_log_has_a_line_per_request() {
+    let dir = scratch("log");
+    let log = dir.join("requests.jsonl");
+    let mock = Mock::start(&["--log", log.to_str().unwrap(), "--fixtures", &fixtures()]);
+    assert_eq!(
+        call(
+            "GET",
+            &api(&mock, "events"),
+            &[("Authorization", &signed())],
+            None
+        )
+        .status,
+        200
+    );
+    assert_eq!(call("GET", &api(&mock, "events"), &[], None).status, 401);
+    assert_eq!(
+        call("GET", &api(&mock, "diagnostics/time"), &[], None).status,
+        200
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[0]["auth"], "tm-hmac-sha256");
+    assert_eq!(lines[0]["access_key"], "azertyuiop");
+    assert_eq!(lines[0]["verdict"], "accepted");
+    assert_eq!(lines[0]["status"], 200);
+    assert_eq!(lines[0]["path"], "/api/1/myaccountname/events");
+    assert!(lines[0]["bytes"].as_u64().unwrap() > 100);
+    assert_eq!(lines[0]["complete"], true);
+    assert_eq!(lines[1]["verdict"], "refused");
+    assert!(lines[1]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("no Authorization header"));
+    assert_eq!(lines[2]["verdict"], "open");
+    assert_eq!(lines[2]["time"].as_str().unwrap().len(), 19);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
