@@ -37,8 +37,8 @@ struct Cli {
     #[arg(long, global = true, conflicts_with = "credentials")]
     demo: bool,
 
-    /// Base URL of widget URLs and API calls.
-    #[arg(long, value_name = "URL", global = true, env = "TM_BASE_URL",
+    /// Base URL of widget URLs and API calls (give it before the command).
+    #[arg(long, value_name = "URL", env = "TM_BASE_URL",
           default_value = ticketmatic_sign::DEFAULT_BASE_URL)]
     base_url: String,
 
@@ -102,9 +102,10 @@ enum Keyed {
         #[arg(long, value_name = "FILE")]
         output: Option<std::path::PathBuf>,
     },
-    /// Run a local server that checks every request's Authorization header
-    /// against these credentials, answers diagnostics/time, and explains
-    /// refusals (401 with the reason).
+    /// Run a local stand-in for Ticketmatic for a client's tests: it checks
+    /// every request's signature (or Basic authentication) against these
+    /// credentials, answers in Ticketmatic's shapes, explains every refusal,
+    /// and fails on demand.
     MockServer(mock::Options),
 }
 

@@ -36,7 +36,7 @@ Every error is JSON: {\"code\", \"message\", \"applicationcode\", \"applicationd
 A 401 always means the authentication; a 404 means it was fine.
 
 Example:
-  tm --demo mock-server --port 8080 --data rows.jsonl --fixtures conformance/... --log requests.jsonl")]
+  tm --demo mock-server --port 8080 --fixtures cli/mock-fixtures --data rows.jsonl --log requests.jsonl")]
 pub struct Options {
     /// Port on 127.0.0.1; 0 picks a free one. The first line printed is
     /// "listening on http://127.0.0.1:PORT".
