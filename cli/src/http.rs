@@ -101,7 +101,33 @@ pub fn refusal(method: &str, status: u16, url: &str, body: &str) -> String {
         403 => "\nthe keys are valid but not allowed to do this: check the API key's rights in Ticketmatic",
         _ => "",
     };
-    format!("{method} {url}: HTTP {status}: {}{hint}", body.trim())
+    format!("{method} {url}: HTTP {status}: {}{hint}", error_text(body))
+}
+
+/// An error body in Ticketmatic's shape (`code`, `message`,
+/// `applicationdata`) as its message and details, as the official clients
+/// read it; any other body as it is.
+fn error_text(body: &str) -> String {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return body.trim().to_owned();
+    };
+    let message = value
+        .get("message")
+        .and_then(|m| m.as_str())
+        .unwrap_or_default();
+    if message.is_empty() {
+        return body.trim().to_owned();
+    }
+    let details = value
+        .get("applicationdata")
+        .and_then(|d| d.as_object())
+        .map(|data| {
+            data.iter()
+                .map(|(name, value)| format!("\n  {name}: {value}"))
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    format!("{message}{details}")
 }
 
 /// `tm export`: streams the records of an SQL query as JSON Lines to `output`
