@@ -44,7 +44,8 @@ fn wrong_secret_is_refused_with_the_reason() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("HTTP 401"), "{err}");
-    assert!(err.contains("signature does not match"), "{err}");
+    assert!(err.contains("HTTP 401: signature does not match what it signs\n"), "{err}");
+    assert!(err.contains("  expected_payload: \"azertyuiopmyaccountname"), "{err}");
     assert!(err.contains("likely causes"), "{err}");
     assert_eq!(text(&out.stdout), "");
 }
