@@ -128,7 +128,7 @@ pub fn run(command: Conformance) -> Result<String, Failure> {
             if report.success() {
                 Ok(String::new())
             } else {
-                Err(Failure::verdict(format!(
+                Err(Failure::no(format!(
                     "conformance: {}{}",
                     kit::counts_line(&report),
                     if report.aborted.is_some() {

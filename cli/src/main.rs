@@ -10,6 +10,8 @@
 
 mod conformance;
 mod credentials;
+mod export;
+mod failure;
 mod files;
 mod http;
 mod mock;
@@ -18,13 +20,15 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use credentials::Credentials;
+pub use failure::Failure;
 use ticketmatic_sign::{Error, Signer, Timestamp};
 
 #[derive(Parser)]
 #[command(
     name = "tm",
     version,
-    about = "Ticketmatic request signing from the command line"
+    about = "Ticketmatic request signing from the command line",
+    after_help = failure::EXIT_CODES
 )]
 struct Cli {
     /// Read TM_ACCOUNT, TM_ACCESS_KEY and TM_SECRET_KEY from this file
@@ -85,23 +89,12 @@ enum Keyed {
         path: String,
     },
     /// Export the records an SQL query selects (tools/queries/export), as
-    /// JSON Lines, streamed. A file is written under a temporary name and
-    /// renamed only once the export ended cleanly.
-    Export {
-        /// The SQL query.
-        #[arg(
-            long,
-            conflicts_with = "query_file",
-            required_unless_present = "query_file"
-        )]
-        query: Option<String>,
-        /// A file holding the SQL query.
-        #[arg(long, value_name = "FILE")]
-        query_file: Option<std::path::PathBuf>,
-        /// Where to write the records [default: standard output].
-        #[arg(long, value_name = "FILE")]
-        output: Option<std::path::PathBuf>,
-    },
+    /// JSON Lines or CSV, streamed. A file is written under a temporary name
+    /// and renamed only once the export ended cleanly.
+    #[command(
+        after_help = "Examples:\n  tm export -q 'select id, name from tm.contact' -o contacts.jsonl\n  tm export -q 'select id, name from tm.contact' --format csv --limit 100 | head"
+    )]
+    Export(export::ExportArgs),
     /// Run a local stand-in for Ticketmatic for a client's tests: it checks
     /// every request's signature (or Basic authentication) against these
     /// credentials, answers in Ticketmatic's shapes, explains every refusal,
@@ -150,43 +143,8 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// A failure to report: the message, and whether it is a verdict (exit 1:
-/// a refused return URL or request) rather than a problem with the inputs
-/// or setup (exit 2, as for usage).
-pub struct Failure {
-    message: String,
-    verdict: bool,
-}
-
-impl Failure {
-    /// A verdict: exit status 1.
-    pub fn verdict(message: String) -> Self {
-        Failure {
-            message,
-            verdict: true,
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure {
-            message: e.to_string(),
-            verdict: false,
-        }
-    }
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
-        Failure {
-            message,
-            verdict: false,
-        }
-    }
-}
-
 fn main() -> ExitCode {
+    files::clean_up_on_signals();
     let cli = Cli::parse();
     match run(cli) {
         Ok(output) => {
@@ -197,8 +155,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprintln!("tm: {}", failure.message);
-            ExitCode::from(if failure.verdict { 1 } else { 2 })
+            if !failure.message.is_empty() {
+                eprintln!("tm: {}", failure.message);
+            }
+            ExitCode::from(failure.exit)
         }
     }
 }
@@ -225,18 +185,8 @@ fn run(cli: Cli) -> Result<String, Failure> {
     match command {
         Keyed::Time => http::time(&signer),
         Keyed::Get { path } => http::get(&signer, &path),
-        Keyed::Export {
-            query,
-            query_file,
-            output,
-        } => {
-            let query = match (query, query_file) {
-                (Some(query), _) => query,
-                (None, Some(file)) => std::fs::read_to_string(&file)
-                    .map_err(|e| format!("query file {}: {e}", file.display()))?,
-                (None, None) => return Err("give --query or --query-file".to_owned().into()),
-            };
-            http::export(&signer, &query, output.as_deref())?;
+        Keyed::Export(args) => {
+            export::run(&signer, args)?;
             Ok(String::new())
         }
         Keyed::MockServer(options) => {
@@ -254,7 +204,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let query = query.split_once('#').map_or(query, |(q, _)| q);
             match signer.verify_return_url(query) {
                 Ok(()) => Ok("valid".to_owned()),
-                Err(e) => Err(Failure::verdict(e.to_string())),
+                Err(e) => Err(Failure::no(e.to_string())),
             }
         }
         Keyed::Explain(Explain::Header(args)) => {

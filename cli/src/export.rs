@@ -1,0 +1,323 @@
+//! `tm export`: the records an SQL query selects (`tools/queries/export`),
+//! streamed as JSON Lines or CSV without holding them in memory. Every line
+//! is checked to be JSON; a file is renamed into place only when the stream
+//! ended cleanly.
+
+use std::io::{BufRead, BufReader, BufWriter, ErrorKind, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::{Args, ValueEnum};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use ticketmatic_sign::{Signer, Timestamp};
+
+use crate::files::Destination;
+use crate::http::{agent, api_url, failed, refusal};
+use crate::Failure;
+
+/// The longest wait honoured for a 429, in seconds.
+const MAX_WAIT: u64 = 300;
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The SQL query.
+    #[arg(
+        short,
+        long,
+        conflicts_with = "query_file",
+        required_unless_present = "query_file"
+    )]
+    query: Option<String>,
+    /// A file holding the SQL query.
+    #[arg(long, value_name = "FILE")]
+    query_file: Option<PathBuf>,
+    /// Where to write the records; - is standard output [default: -].
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// jsonl: the records as the server sends them; csv: a header row from
+    /// the first record's keys, nested values as JSON text.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+    /// At most this many records (sent to the server).
+    #[arg(long, value_name = "N")]
+    limit: Option<u64>,
+    /// Skip this many records first (sent to the server).
+    #[arg(long, value_name = "N")]
+    offset: Option<u64>,
+    /// How often to retry after HTTP 429 (rate limited).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    max_retries: u32,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Jsonl,
+    Csv,
+}
+
+pub fn run(signer: &Signer<'_>, args: ExportArgs) -> Result<(), Failure> {
+    let query = match (args.query, &args.query_file) {
+        (Some(query), _) => query,
+        (None, Some(file)) => std::fs::read_to_string(file)
+            .map_err(|e| Failure::usage(format!("--query-file {}: {e}", file.display())))?,
+        (None, None) => return Err(Failure::usage("give --query or --query-file")),
+    };
+    // The output is checked and created before the request: a bad --output
+    // is found out now, not after the download.
+    let mut destination = Destination::create(args.output.as_deref())?;
+    let url = api_url(signer, "tools/queries/export");
+    let mut body = serde_json::json!({ "query": query });
+    if let Some(limit) = args.limit {
+        body["limit"] = limit.into();
+    }
+    if let Some(offset) = args.offset {
+        body["offset"] = offset.into();
+    }
+    let started = Instant::now();
+    let copied =
+        post_with_retry(signer, &url, &body.to_string(), args.max_retries).and_then(|response| {
+            let from = BufReader::with_capacity(256 * 1024, response.into_reader());
+            let to = BufWriter::with_capacity(256 * 1024, destination.writer());
+            match args.format {
+                Format::Jsonl => copy_jsonl(from, to, &url),
+                Format::Csv => copy_csv(from, to, &url),
+            }
+        });
+    match copied {
+        Ok(stats) => {
+            destination.commit()?;
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "tm: exported {} records, {} bytes in {secs:.1} s",
+                stats.records, stats.bytes
+            );
+            Ok(())
+        }
+        Err(failure) => {
+            destination.abandon();
+            Err(failure)
+        }
+    }
+}
+
+fn post_with_retry(
+    signer: &Signer<'_>,
+    url: &str,
+    body: &str,
+    max_retries: u32,
+) -> Result<ureq::Response, Failure> {
+    let mut retries = 0;
+    loop {
+        // Signed anew for each attempt: a retry may come minutes later.
+        let header = signer.authorization_string(Timestamp::now()?);
+        let sent = agent()
+            .post(url)
+            .set("Authorization", &header)
+            .set("Content-Type", "application/json")
+            .send_string(body);
+        match sent {
+            Ok(response) => return Ok(response),
+            Err(ureq::Error::Status(429, response)) if retries < max_retries => {
+                retries += 1;
+                wait_out(response, retries, max_retries);
+            }
+            Err(ureq::Error::Status(429, response)) => {
+                let body = response.into_string().unwrap_or_default();
+                let message = refusal("POST", 429, url, &body);
+                return Err(Failure::no(format!(
+                    "{message}\nstill rate limited after {max_retries} retries (--max-retries)"
+                )));
+            }
+            Err(e) => return Err(failed("POST", url, e)),
+        }
+    }
+}
+
+/// Waits as a 429 asks: `Retry-After` seconds, else the queue status's
+/// `backoff` milliseconds, else a second; counting down on a terminal.
+fn wait_out(response: ureq::Response, retry: u32, max_retries: u32) {
+    let header = response
+        .header("Retry-After")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body: Option<Value> = response
+        .into_string()
+        .ok()
+        .and_then(|b| serde_json::from_str(&b).ok());
+    let backoff = body
+        .as_ref()
+        .and_then(|b| b.get("backoff"))
+        .and_then(Value::as_u64)
+        .map(Duration::from_millis);
+    let wait = header
+        .or(backoff)
+        .unwrap_or(Duration::from_secs(1))
+        .min(Duration::from_secs(MAX_WAIT));
+    let say = |left: Duration| {
+        format!(
+            "tm: rate limited (HTTP 429); retrying in {} s (retry {retry} of {max_retries})",
+            left.as_secs_f64().ceil() as u64
+        )
+    };
+    if !std::io::stderr().is_terminal() {
+        eprintln!("{}", say(wait));
+        std::thread::sleep(wait);
+        return;
+    }
+    let end = Instant::now() + wait;
+    while let Some(left) = end
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+    {
+        eprint!("\r{}   ", say(left));
+        std::thread::sleep(left.min(Duration::from_secs(1)));
+    }
+    eprintln!();
+}
+
+struct Stats {
+    records: u64,
+    bytes: u64,
+}
+
+/// A stream that ended without its last newline, or broke off.
+fn broken(url: &str, stats: &Stats, why: &str) -> Failure {
+    Failure::io(format!(
+        "POST {url}: the export broke off after {} complete records: {why}",
+        stats.records
+    ))
+}
+
+fn not_json(url: &str, record: u64, why: impl std::fmt::Display) -> Failure {
+    Failure::no(format!("POST {url}: line {record} is not JSON: {why}"))
+}
+
+/// Writing failed: a closed pipe (`tm export | head`) ends quietly.
+fn write_failed(e: std::io::Error) -> Failure {
+    if e.kind() == ErrorKind::BrokenPipe {
+        Failure::quiet()
+    } else {
+        Failure::io(format!("writing the export: {e}"))
+    }
+}
+
+/// Calls `each` with every complete line (newline included) of `from`.
+fn for_each_line(
+    mut from: impl BufRead,
+    url: &str,
+    mut each: impl FnMut(&[u8], &Stats) -> Result<(), Failure>,
+) -> Result<Stats, Failure> {
+    let mut stats = Stats {
+        records: 0,
+        bytes: 0,
+    };
+    let progress = std::io::stderr().is_terminal();
+    let (started, mut shown) = (Instant::now(), Instant::now());
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = from
+            .read_until(b'\n', &mut line)
+            .map_err(|e| broken(url, &stats, &e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        if line.last() != Some(&b'\n') {
+            return Err(broken(url, &stats, "the last line has no newline"));
+        }
+        stats.records += 1;
+        each(&line, &stats)?;
+        stats.bytes += n as u64;
+        if progress && shown.elapsed() > Duration::from_millis(200) {
+            shown = Instant::now();
+            let rate = stats.records as f64 / started.elapsed().as_secs_f64();
+            eprint!(
+                "\r{} records, {} bytes, {rate:.0} records/s",
+                stats.records, stats.bytes
+            );
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    Ok(stats)
+}
+
+/// JSON Lines as they come, each checked to be JSON without building it.
+fn copy_jsonl(from: impl Read, mut to: impl Write, url: &str) -> Result<Stats, Failure> {
+    let from = BufReader::new(from);
+    let stats = for_each_line(from, url, |line, stats| {
+        serde_json::from_slice::<IgnoredAny>(line).map_err(|e| not_json(url, stats.records, e))?;
+        to.write_all(line).map_err(write_failed)
+    })?;
+    to.flush().map_err(write_failed)?;
+    Ok(stats)
+}
+
+/// CSV with a header row from the first record's keys.
+fn copy_csv(from: impl Read, to: impl Write, url: &str) -> Result<Stats, Failure> {
+    let mut writer = csv::Writer::from_writer(to);
+    let mut header: Option<Vec<String>> = None;
+    let csv_failed = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => write_failed(e),
+        other => Failure::io(format!("writing the export: {other:?}")),
+    };
+    let stats = for_each_line(BufReader::new(from), url, |line, stats| {
+        let record: Record =
+            serde_json::from_slice(line).map_err(|e| not_json(url, stats.records, e))?;
+        let keys: Vec<&str> = record.0.iter().map(|(k, _)| k.as_str()).collect();
+        match &header {
+            None => {
+                writer.write_record(&keys).map_err(csv_failed)?;
+                header = Some(keys.iter().map(|k| (*k).to_owned()).collect());
+            }
+            Some(columns) if columns.iter().map(String::as_str).eq(keys.iter().copied()) => {}
+            Some(columns) => {
+                return Err(Failure::no(format!(
+                    "POST {url}: line {}: its keys ({}) differ from the header's ({}): CSV needs one set of columns",
+                    stats.records,
+                    keys.join(", "),
+                    columns.join(", ")
+                )))
+            }
+        }
+        writer
+            .write_record(record.0.iter().map(|(_, value)| cell(value)))
+            .map_err(csv_failed)
+    })?;
+    writer.flush().map_err(write_failed)?;
+    Ok(stats)
+}
+
+/// A CSV cell: text as it is, null empty, everything else as JSON text.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A JSON object's members in the order they were written.
+struct Record(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Record, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = Record;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object (CSV needs named columns)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Record(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
