@@ -3,8 +3,9 @@
 //! is checked to be JSON; a file is renamed into place only when the stream
 //! ended cleanly.
 
-use std::io::{BufRead, BufReader, BufWriter, ErrorKind, IsTerminal, Read, Write};
+use std::io::{BufWriter, ErrorKind, IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
@@ -77,7 +78,7 @@ pub fn run(signer: &Signer<'_>, args: ExportArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let copied =
         post_with_retry(signer, &url, &body.to_string(), args.max_retries).and_then(|response| {
-            let from = BufReader::with_capacity(256 * 1024, response.into_reader());
+            let from = response.into_reader();
             let to = BufWriter::with_capacity(256 * 1024, destination.writer());
             match args.format {
                 Format::Jsonl => copy_jsonl(from, to, &url),
@@ -202,11 +203,46 @@ fn write_failed(e: std::io::Error) -> Failure {
     }
 }
 
-/// Calls `each` with every complete line (newline included) of `from`.
+/// Reads `from` on a thread of its own, in blocks of about a megabyte, so
+/// that receiving the stream and checking it overlap.
+fn blocks(mut from: impl Read + Send + 'static) -> Receiver<std::io::Result<Vec<u8>>> {
+    let (sender, blocks) = sync_channel(4);
+    std::thread::spawn(move || loop {
+        let mut block = vec![0u8; BLOCK];
+        let mut filled = 0;
+        while filled < BLOCK {
+            match from.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    // What arrived before the failure is still checked and
+                    // counted, then the failure is reported.
+                    block.truncate(filled);
+                    let _ = sender.send(Ok(block)).and_then(|()| sender.send(Err(e)));
+                    return;
+                }
+            }
+        }
+        block.truncate(filled);
+        // The receiver is gone (a failure) or the stream ended.
+        if filled == 0 || sender.send(Ok(block)).is_err() {
+            return;
+        }
+    });
+    blocks
+}
+
+const BLOCK: usize = 1 << 20;
+
+/// Calls `line` with every complete line (newline included) of the stream,
+/// and `span` with each run of lines already passed to `line`, in order:
+/// lines are checked where they lie in the block, and written in runs.
 fn for_each_line(
-    mut from: impl BufRead,
+    from: impl Read + Send + 'static,
     url: &str,
-    mut each: impl FnMut(&[u8], &Stats) -> Result<(), Failure>,
+    mut line: impl FnMut(&[u8], &Stats) -> Result<(), Failure>,
+    mut span: impl FnMut(&[u8]) -> Result<(), Failure>,
 ) -> Result<Stats, Failure> {
     let mut stats = Stats {
         records: 0,
@@ -214,21 +250,39 @@ fn for_each_line(
     };
     let progress = std::io::stderr().is_terminal();
     let (started, mut shown) = (Instant::now(), Instant::now());
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = from
-            .read_until(b'\n', &mut line)
-            .map_err(|e| broken(url, &stats, &e.to_string()))?;
-        if n == 0 {
-            break;
+    // A line that began in the previous block.
+    let mut carry: Vec<u8> = Vec::new();
+    for block in blocks(from) {
+        let block = block.map_err(|e| broken(url, &stats, &e.to_string()))?;
+        let mut rest = &block[..];
+        if !carry.is_empty() || !rest.is_empty() && memchr::memchr(b'\n', rest).is_none() {
+            match memchr::memchr(b'\n', rest) {
+                Some(end) => {
+                    carry.extend_from_slice(&rest[..=end]);
+                    rest = &rest[end + 1..];
+                    stats.records += 1;
+                    line(&carry, &stats)?;
+                    span(&carry)?;
+                    stats.bytes += carry.len() as u64;
+                    carry.clear();
+                }
+                None => {
+                    carry.extend_from_slice(rest);
+                    continue;
+                }
+            }
         }
-        if line.last() != Some(&b'\n') {
-            return Err(broken(url, &stats, "the last line has no newline"));
+        let complete = memchr::memrchr(b'\n', rest).map_or(0, |end| end + 1);
+        let (lines, tail) = rest.split_at(complete);
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', lines) {
+            stats.records += 1;
+            line(&lines[start..=end], &stats)?;
+            start = end + 1;
         }
-        stats.records += 1;
-        each(&line, &stats)?;
-        stats.bytes += n as u64;
+        span(lines)?;
+        stats.bytes += lines.len() as u64;
+        carry.extend_from_slice(tail);
         if progress && shown.elapsed() > Duration::from_millis(200) {
             shown = Instant::now();
             let rate = stats.records as f64 / started.elapsed().as_secs_f64();
@@ -241,29 +295,41 @@ fn for_each_line(
     if progress {
         eprintln!();
     }
+    if !carry.is_empty() {
+        return Err(broken(url, &stats, "the last line has no newline"));
+    }
     Ok(stats)
 }
 
 /// JSON Lines as they come, each checked to be JSON without building it.
-fn copy_jsonl(from: impl Read, mut to: impl Write, url: &str) -> Result<Stats, Failure> {
-    let from = BufReader::new(from);
-    let stats = for_each_line(from, url, |line, stats| {
-        serde_json::from_slice::<IgnoredAny>(line).map_err(|e| not_json(url, stats.records, e))?;
-        to.write_all(line).map_err(write_failed)
-    })?;
+fn copy_jsonl(
+    from: impl Read + Send + 'static,
+    mut to: impl Write,
+    url: &str,
+) -> Result<Stats, Failure> {
+    let stats = for_each_line(
+        from,
+        url,
+        |line, stats| {
+            serde_json::from_slice::<IgnoredAny>(line)
+                .map(drop)
+                .map_err(|e| not_json(url, stats.records, e))
+        },
+        |lines| to.write_all(lines).map_err(write_failed),
+    )?;
     to.flush().map_err(write_failed)?;
     Ok(stats)
 }
 
 /// CSV with a header row from the first record's keys.
-fn copy_csv(from: impl Read, to: impl Write, url: &str) -> Result<Stats, Failure> {
+fn copy_csv(from: impl Read + Send + 'static, to: impl Write, url: &str) -> Result<Stats, Failure> {
     let mut writer = csv::Writer::from_writer(to);
     let mut header: Option<Vec<String>> = None;
     let csv_failed = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(e) => write_failed(e),
         other => Failure::io(format!("writing the export: {other:?}")),
     };
-    let stats = for_each_line(BufReader::new(from), url, |line, stats| {
+    let records = |line: &[u8], stats: &Stats| {
         let record: Record =
             serde_json::from_slice(line).map_err(|e| not_json(url, stats.records, e))?;
         let keys: Vec<&str> = record.0.iter().map(|(k, _)| k.as_str()).collect();
@@ -285,7 +351,8 @@ fn copy_csv(from: impl Read, to: impl Write, url: &str) -> Result<Stats, Failure
         writer
             .write_record(record.0.iter().map(|(_, value)| cell(value)))
             .map_err(csv_failed)
-    })?;
+    };
+    let stats = for_each_line(from, url, records, |_| Ok(()))?;
     writer.flush().map_err(write_failed)?;
     Ok(stats)
 }

@@ -177,7 +177,7 @@ fn interrupted_exports_leave_nothing_behind() {
         let lines: Vec<String> = (0..10_000).map(|i| format!(r#"{{"id":{i}}}"#)).collect();
         let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
         let mock = Mock::start(&["--data", &data(&dir, &lines), "--stall-after", "20000"]);
-        let mut child = export(&mock, &dir, &["-o", "slow.jsonl"])
+        let child = export(&mock, &dir, &["-o", "slow.jsonl"])
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
