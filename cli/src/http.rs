@@ -18,6 +18,29 @@ pub fn api_url(signer: &Signer<'_>, path: &str) -> String {
     format!("{}/api/1/{account}/{path}", signer.base_url())
 }
 
+/// The base URL, checked: `http` or `https`, a host, an optional port and
+/// path, nothing else (it is printed into widget URLs and sent requests).
+pub fn check_base_url(given: &str) -> Result<String, Failure> {
+    let refuse = |why: &str| Failure::usage(format!("--base-url {given}: {why}"));
+    let url = url::Url::parse(given).map_err(|e| refuse(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refuse("use an http:// or https:// URL"));
+    }
+    if !url.has_host() {
+        return Err(refuse("no host"));
+    }
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(refuse(
+            "no query, fragment or user name: scheme, host, port and path only",
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
 /// Time limits per connection and per read, not for a whole request: an
 /// export may stream for many minutes.
 pub fn agent() -> ureq::Agent {
@@ -58,25 +81,6 @@ pub fn time(signer: &Signer<'_>) -> Result<String, Failure> {
          this machine is {} s {direction} the server, {verdict}",
         diff.unsigned_abs()
     ))
-}
-
-/// `tm get PATH`: a signed GET, the JSON response pretty-printed.
-pub fn get(signer: &Signer<'_>, path: &str) -> Result<String, Failure> {
-    let url = api_url(signer, path);
-    // One timestamp, both sent and signed.
-    let header = signer.authorization_string(Timestamp::now()?);
-    let response = agent()
-        .get(&url)
-        .set("Authorization", &header)
-        .call()
-        .map_err(|e| failed("GET", &url, e))?;
-    let body = response
-        .into_string()
-        .map_err(|e| Failure::io(format!("GET {url}: {e}")))?;
-    Ok(match serde_json::from_str::<serde_json::Value>(&body) {
-        Ok(json) => serde_json::to_string_pretty(&json).unwrap_or(body),
-        Err(_) => body,
-    })
 }
 
 /// A request that failed: refused by the server (exit 1, with the error

@@ -8,6 +8,7 @@
 //! shell history and process lists. `--demo` uses the example keys of
 //! Ticketmatic's documentation.
 
+mod api;
 mod conformance;
 mod credentials;
 mod export;
@@ -82,12 +83,14 @@ enum Keyed {
     /// Ask the server for its time and print how far this machine's clock is
     /// from it (the usual cause of refused signatures).
     Time,
-    /// A signed GET of an API path (relative to /api/1/{account}/, or
-    /// absolute), printing the JSON response.
-    Get {
-        /// For example `events` or `/api/1/myaccount/events`.
-        path: String,
-    },
+    /// Any signed API request: a path under /api/1/{account}/ or a full URL,
+    /// any method, a JSON body, paging. Non-2xx answers print the server's
+    /// message and exit 1.
+    #[command(
+        visible_alias = "get",
+        after_help = "Examples:\n  tm api events\n  tm api 'events?limit=10' -i\n  tm api events --paginate --jsonl -o events.jsonl\n  tm api -X POST tools/queries -d '{\"query\": \"select id from tm.contact\"}'\n  tm api tools/queries -f query='select id from tm.contact'\n  tm api /api/1/_/tools/accounts"
+    )]
+    Api(api::ApiArgs),
     /// Export the records an SQL query selects (tools/queries/export), as
     /// JSON Lines or CSV, streamed. A file is written under a temporary name
     /// and renamed only once the export ended cleanly.
@@ -175,16 +178,20 @@ fn run(cli: Cli) -> Result<String, Failure> {
     } else {
         Credentials::from_env()?
     };
+    let base_url = http::check_base_url(&cli.base_url)?;
     let signer = Signer::new(
         &credentials.access_key,
         credentials.secret_key.as_bytes(),
         &credentials.account,
     )?
-    .with_base_url(&cli.base_url)?;
+    .with_base_url(&base_url)?;
 
     match command {
         Keyed::Time => http::time(&signer),
-        Keyed::Get { path } => http::get(&signer, &path),
+        Keyed::Api(args) => {
+            api::run(&credentials, signer.base_url(), args)?;
+            Ok(String::new())
+        }
         Keyed::Export(args) => {
             export::run(&signer, args)?;
             Ok(String::new())
