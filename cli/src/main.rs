@@ -37,6 +37,10 @@ struct Cli {
     #[arg(long, value_name = "FILE", global = true)]
     credentials: Option<std::path::PathBuf>,
 
+    /// The [NAME] section of the credentials file (also TM_PROFILE).
+    #[arg(long, value_name = "NAME", global = true, conflicts_with = "demo")]
+    profile: Option<String>,
+
     /// Use the example keys of Ticketmatic's documentation (account
     /// myaccountname, access key azertyuiop).
     #[arg(long, global = true, conflicts_with = "credentials")]
@@ -171,13 +175,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
         Command::Conformance(command) => return conformance::run(command),
         Command::Keyed(command) => command,
     };
-    let credentials = if cli.demo {
-        Credentials::demo()
-    } else if let Some(file) = &cli.credentials {
-        Credentials::from_file(file)?
-    } else {
-        Credentials::from_env()?
-    };
+    let credentials = Credentials::choose(&credentials::Choice {
+        demo: cli.demo,
+        file: cli.credentials.as_deref(),
+        profile: cli.profile.as_deref(),
+    })?;
     let base_url = http::check_base_url(&cli.base_url)?;
     let signer = Signer::new(
         &credentials.access_key,

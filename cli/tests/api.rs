@@ -44,7 +44,10 @@ fn paths_urls_and_query_fields() {
         assert_eq!(json["nbrofresults"], 5, "{target}");
     }
     // -f with -X GET is a query parameter (without -X, a POST body's field).
-    let out = api(&mock, &["-X", "GET", "events", "-f", "limit=2", "-f", "offset=3"]);
+    let out = api(
+        &mock,
+        &["-X", "GET", "events", "-f", "limit=2", "-f", "offset=3"],
+    );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(ids(&json["data"]), [10004, 10005]);
     // `_`: an account-less call, signed with an empty account.

@@ -4,7 +4,7 @@
 use std::process::Output;
 
 mod common;
-use common::{text, tm};
+use common::{text, tm, write_private};
 
 fn stdout(out: &Output) -> String {
     text(&out.stdout)
@@ -91,11 +91,10 @@ fn credentials_file() {
     let dir = std::env::temp_dir().join(format!("tm-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("credentials");
-    std::fs::write(
+    write_private(
         &file,
         "# test keys\nTM_ACCOUNT=ticketmatic\nTM_ACCESS_KEY = xyz\n\nTM_SECRET_KEY=\"xyz\"\n",
-    )
-    .unwrap();
+    );
     let path = file.to_str().unwrap();
     let out = tm(
         &[
@@ -110,7 +109,7 @@ fn credentials_file() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("{CLJ_HEADER}\n"));
 
-    std::fs::write(&file, "TM_ACCOUNT=x\nTM_SECRET=y\n").unwrap();
+    write_private(&file, "TM_ACCOUNT=x\nTM_SECRET=y\n");
     let out = tm(&["--credentials", path, "header"], &[]);
     assert_fails(&out, 2, ":2: unknown name TM_SECRET");
     std::fs::remove_dir_all(&dir).unwrap();

@@ -292,25 +292,19 @@ fn fixtures_answer_typed_clients_and_other_paths_are_404_after_the_signature() {
     assert_eq!(ids, [10002, 10003]);
 
     // Account-less: signed with an empty account, path segment `_`.
-    let header = text(
-        &tm(
-            &["header"],
-            &[
-                ("TM_ACCOUNT", ""),
-                ("TM_ACCESS_KEY", "azertyuiop"),
-                ("TM_SECRET_KEY", "qsdfghjklm"),
-            ],
-        )
-        .stdout,
+    let out = tm(
+        &[
+            "--demo",
+            "--base-url",
+            &mock.url,
+            "api",
+            "/api/1/_/tools/accounts",
+        ],
+        &[],
     );
-    let accounts = call(
-        "GET",
-        &format!("{}/api/1/_/tools/accounts", mock.url),
-        &[("Authorization", header.trim())],
-        None,
-    );
-    assert_eq!(accounts.status, 200, "{}", accounts.body);
-    assert_eq!(accounts.json()[0]["code"], "myaccountname");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let accounts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(accounts[0]["code"], "myaccountname");
 
     let error = call("GET", &api(&mock, "orders"), &auth, None).error();
     assert_eq!(error.code, 404);
@@ -584,11 +578,10 @@ fn idle_connections_are_closed() {
 fn widget_urls_are_checked_with_the_widget_key_pair() {
     let dir = scratch("widgets");
     let keys = dir.join("widget-keys");
-    std::fs::write(
+    common::write_private(
         &keys,
         "TM_ACCOUNT=myaccountname\nTM_ACCESS_KEY=widgetkey\nTM_SECRET_KEY=widgetsecret\n",
-    )
-    .unwrap();
+    );
     let mock = Mock::start(&["--widget-credentials", keys.to_str().unwrap()]);
     let url = text(
         &tm(

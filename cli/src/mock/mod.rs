@@ -138,7 +138,7 @@ pub struct State {
 /// that a script (or a test) can read where to connect.
 pub fn run(credentials: Credentials, options: Options) -> Result<(), String> {
     let widget = match &options.widget_credentials {
-        Some(file) => Credentials::from_file(file)?,
+        Some(file) => Credentials::from_file(file, None).map_err(|f| f.message)?,
         None => credentials.clone(),
     };
     let data = options

@@ -54,3 +54,10 @@ impl Drop for Mock {
         let _ = self.child.wait();
     }
 }
+
+/// Writes a credentials file readable by its owner only, as `tm` requires.
+pub fn write_private(path: &std::path::Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
