@@ -70,17 +70,27 @@ pub fn time(signer: &Signer<'_>) -> Result<String, Failure> {
         .and_then(|text| Timestamp::parse(text).ok())
         .ok_or_else(|| format!("GET {url}: no systemtime in {body}"))?;
     let diff = local.unix() - server.unix();
-    let verdict = if diff.unsigned_abs() > u64::from(DEFAULT_WINDOW_SECS) {
+    let direction = if diff >= 0 { "ahead of" } else { "behind" };
+    let outside = diff.unsigned_abs() > u64::from(DEFAULT_WINDOW_SECS);
+    let verdict = if outside {
         "more than the 30 minutes allowed: signatures made here will be refused"
     } else {
         "within the 30 minutes allowed"
     };
-    let direction = if diff >= 0 { "ahead of" } else { "behind" };
-    Ok(format!(
+    let report = format!(
         "server time:       {server}\nthis machine:      {local}\n\
          this machine is {} s {direction} the server, {verdict}",
         diff.unsigned_abs()
-    ))
+    );
+    if outside {
+        // The report, and exit 1: the check said no.
+        println!("{report}");
+        return Err(Failure::no(format!(
+            "this machine's clock is {} s {direction} the server's: fix the clock (or NTP)",
+            diff.unsigned_abs()
+        )));
+    }
+    Ok(report)
 }
 
 /// A request that failed: refused by the server (exit 1, with the error

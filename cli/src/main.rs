@@ -16,13 +16,14 @@ mod failure;
 mod files;
 mod http;
 mod mock;
+mod signing;
 
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use credentials::Credentials;
 pub use failure::Failure;
-use ticketmatic_sign::{Error, Signer, Timestamp};
+use ticketmatic_sign::Signer;
 
 #[derive(Parser)]
 #[command(
@@ -71,9 +72,9 @@ enum Command {
 enum Keyed {
     /// Print the Authorization header value for an API request:
     /// curl -H "Authorization: $(tm header)" ...
-    Header(HeaderArgs),
+    Header(signing::HeaderArgs),
     /// Print the signed URL of a widget.
-    WidgetUrl(WidgetArgs),
+    WidgetUrl(signing::WidgetArgs),
     /// Check a return URL (or its query string): prints "valid" and exits 0,
     /// or prints the reason and exits 1.
     VerifyReturnUrl {
@@ -112,42 +113,9 @@ enum Keyed {
 #[derive(Subcommand)]
 enum Explain {
     /// The text an API request's signature signs.
-    Header(HeaderArgs),
+    Header(signing::HeaderArgs),
     /// The text a widget URL's signature signs.
-    WidgetUrl(WidgetArgs),
-}
-
-#[derive(Args)]
-struct HeaderArgs {
-    /// The request time (UTC), as YYYY-MM-DDTHH:MM:SS or Unix seconds
-    /// [default: now]
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    at: Option<Timestamp>,
-}
-
-#[derive(Args)]
-struct WidgetArgs {
-    /// The widget's name, for example addtickets.
-    widget: String,
-    /// Parameters as name=value, in the order they go into the URL (values
-    /// are given raw, not URL-encoded).
-    #[arg(value_name = "NAME=VALUE", value_parser = parse_param)]
-    params: Vec<(String, String)>,
-}
-
-fn parse_time(text: &str) -> Result<Timestamp, String> {
-    let parsed = match text.parse::<i64>() {
-        Ok(secs) => Timestamp::from_unix(secs),
-        Err(_) => Timestamp::parse(text),
-    };
-    parsed.map_err(|e| e.to_string())
-}
-
-fn parse_param(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((name, value)) => Ok((name.to_owned(), value.to_owned())),
-        None => Err(format!("'{text}' is not NAME=VALUE")),
-    }
+    WidgetUrl(signing::WidgetArgs),
 }
 
 fn main() -> ExitCode {
@@ -202,42 +170,10 @@ fn run(cli: Cli) -> Result<String, Failure> {
             mock::run(credentials.clone(), options)?;
             Ok(String::new())
         }
-        Keyed::Header(args) => Ok(signer.authorization_string(at(&args)?).to_string()),
-        Keyed::WidgetUrl(args) => {
-            let mut url = String::new();
-            signer.write_widget_url(&args.widget, &args.params, &mut url)?;
-            Ok(url)
-        }
-        Keyed::VerifyReturnUrl { url } => {
-            let query = url.split_once('?').map_or(url.as_str(), |(_, q)| q);
-            let query = query.split_once('#').map_or(query, |(q, _)| q);
-            match signer.verify_return_url(query) {
-                Ok(()) => Ok("valid".to_owned()),
-                Err(e) => Err(Failure::no(e.to_string())),
-            }
-        }
-        Keyed::Explain(Explain::Header(args)) => {
-            let mut buf = [0u8; 256];
-            Ok(signer
-                .authorization_payload(at(&args)?, &mut buf)?
-                .to_owned())
-        }
-        Keyed::Explain(Explain::WidgetUrl(args)) => {
-            let mut buf = vec![0u8; 64];
-            loop {
-                match signer.widget_payload(&args.params, &mut buf) {
-                    Ok(payload) => return Ok(payload.to_owned()),
-                    Err(Error::BufferTooSmall { needed }) => buf.resize(needed, 0),
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        }
-    }
-}
-
-fn at(args: &HeaderArgs) -> Result<Timestamp, Failure> {
-    match args.at {
-        Some(ts) => Ok(ts),
-        None => Ok(Timestamp::now()?),
+        Keyed::Header(args) => signing::header(&signer, &args),
+        Keyed::WidgetUrl(args) => signing::widget_url(&signer, &args),
+        Keyed::VerifyReturnUrl { url } => signing::verify_return_url(&signer, &url),
+        Keyed::Explain(Explain::Header(args)) => signing::explain_header(&signer, &args),
+        Keyed::Explain(Explain::WidgetUrl(args)) => signing::explain_widget(&signer, &args),
     }
 }

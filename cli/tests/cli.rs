@@ -227,3 +227,73 @@ fn bad_command_lines_get_usage_errors() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("widget-url"));
 }
+
+#[test]
+fn times_are_now_unix_seconds_or_utc_text() {
+    for at in ["2017-07-29T16:40:46", "2017-07-29T16:40:46Z", "1501346446"] {
+        let out = tm(&["header", "--at", at], &CLJ_ENV);
+        assert_eq!(
+            stdout(&out),
+            format!("{CLJ_HEADER}\n"),
+            "{at}: {}",
+            stderr(&out)
+        );
+    }
+    let out = tm(&["header", "--at", "now"], &CLJ_ENV);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = tm(&["header", "--at", "2017-07-29T16:40:46+02:00"], &CLJ_ENV);
+    assert_fails(
+        &out,
+        2,
+        "give now, Unix seconds (1795426016) or YYYY-MM-DDTHH:MM:SS in UTC",
+    );
+}
+
+#[test]
+fn errors_name_the_parameter_and_count_bytes_in_the_url_given() {
+    let out = tm(
+        &["--demo", "widget-url", "w", "event=1", "l=nl", "event=2"],
+        &[],
+    );
+    assert_fails(
+        &out,
+        2,
+        "parameter 3 of 3, event=2: its name appears more than once",
+    );
+    let out = tm(&["--demo", "widget-url", "w", "signature=x"], &[]);
+    assert_fails(
+        &out,
+        2,
+        "parameter 1 of 1, signature=x: the names 'accesskey' and 'signature'",
+    );
+    // '%' at byte 29 of the URL as given (byte 3 of its query).
+    let out = tm(
+        &[
+            "verify-return-url",
+            "https://shop.example/done?a=1%zz&accesskey=k",
+        ],
+        &CLUB_ENV,
+    );
+    assert_fails(
+        &out,
+        2,
+        "query: '%' at byte 29 is not followed by two hex digits",
+    );
+}
+
+#[test]
+fn explain_header_works_for_any_account_header_works_for() {
+    let account = "a".repeat(300);
+    let env = [
+        ("TM_ACCOUNT", account.as_str()),
+        ("TM_ACCESS_KEY", "xyz"),
+        ("TM_SECRET_KEY", "xyz"),
+    ];
+    let out = tm(&["explain", "header", "--at", "0"], &env);
+    assert_eq!(
+        stdout(&out),
+        format!("xyz{account}1970-01-01T00:00:00\n"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -60,7 +60,8 @@ fn wrong_secret_is_refused_with_the_reason() {
 fn clock_skew_is_reported() {
     let mock = Mock::start(&["--clock-offset", "3600"]);
     let out = tm(&["--demo", "--base-url", &mock.url, "time"], &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "the check says no");
+    assert!(text(&out.stderr).contains("s behind the server's: fix the clock"));
     let report = text(&out.stdout);
     // One second may pass between the server's clock reading and ours.
     assert!(
@@ -279,4 +280,19 @@ fn rate_limited_exports_are_retried() {
     );
     assert_eq!(std::fs::read(dir.join("out.jsonl")).unwrap(), data);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn time_shows_the_servers_message_on_a_500() {
+    // A clock pushed past 9999-12-31 makes the mock answer 500.
+    let mock = Mock::start(&["--clock-offset", "300000000000"]);
+    let out = tm(&["--demo", "--base-url", &mock.url, "time"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "HTTP 500: server clock: timestamp: outside 1970-01-01T00:00:00 to 9999-12-31T23:59:59"
+        ),
+        "{err}"
+    );
 }
