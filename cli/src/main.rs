@@ -35,16 +35,16 @@ use ticketmatic_sign::Signer;
 struct Cli {
     /// Read TM_ACCOUNT, TM_ACCESS_KEY and TM_SECRET_KEY from this file
     /// (NAME=value lines) instead of the environment.
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE")]
     credentials: Option<std::path::PathBuf>,
 
     /// The [NAME] section of the credentials file (also TM_PROFILE).
-    #[arg(long, value_name = "NAME", global = true, conflicts_with = "demo")]
+    #[arg(long, value_name = "NAME", conflicts_with = "demo")]
     profile: Option<String>,
 
     /// Use the example keys of Ticketmatic's documentation (account
     /// myaccountname, access key azertyuiop).
-    #[arg(long, global = true, conflicts_with = "credentials")]
+    #[arg(long, conflicts_with = "credentials")]
     demo: bool,
 
     /// Base URL of widget URLs and API calls (give it before the command).
@@ -65,18 +65,32 @@ enum Command {
     /// adapter. Needs no credentials.
     #[command(subcommand)]
     Conformance(conformance::Conformance),
+    /// Print a completion script for a shell:
+    /// tm completions bash > ~/.local/share/bash-completion/completions/tm
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// The commands that sign or verify with the user's key pair.
 #[derive(Subcommand)]
 enum Keyed {
-    /// Print the Authorization header value for an API request:
-    /// curl -H "Authorization: $(tm header)" ...
+    /// Print the Authorization header value for an API request.
+    #[command(
+        after_help = "Examples:\n  curl -H \"Authorization: $(tm header)\" https://apps.ticketmatic.com/api/1/$TM_ACCOUNT/events\n  tm --profile club header --at 2026-11-23T09:26:56Z"
+    )]
     Header(signing::HeaderArgs),
     /// Print the signed URL of a widget.
+    #[command(
+        after_help = "Example:\n  tm widget-url addtickets event=123 l=fr returnurl=https://shop.example/done"
+    )]
     WidgetUrl(signing::WidgetArgs),
     /// Check a return URL (or its query string): prints "valid" and exits 0,
     /// or prints the reason and exits 1.
+    #[command(
+        after_help = "Example:\n  tm verify-return-url 'https://shop.example/done?orderid=1&accesskey=...&signature=...'"
+    )]
     VerifyReturnUrl {
         /// The URL Ticketmatic redirected to, or the part after '?'.
         url: String,
@@ -86,7 +100,8 @@ enum Keyed {
     #[command(subcommand)]
     Explain(Explain),
     /// Ask the server for its time and print how far this machine's clock is
-    /// from it (the usual cause of refused signatures).
+    /// from it (the usual cause of refused signatures); exits 1 when it is
+    /// too far for signatures to be accepted.
     Time,
     /// Any signed API request: a path under /api/1/{account}/ or a full URL,
     /// any method, a JSON body, paging. Non-2xx answers print the server's
@@ -111,6 +126,9 @@ enum Keyed {
 }
 
 #[derive(Subcommand)]
+#[command(
+    after_help = "Example:\n  tm explain widget-url addtickets event=123 l=fr   # compare with the text your code signs"
+)]
 enum Explain {
     /// The text an API request's signature signs.
     Header(signing::HeaderArgs),
@@ -141,6 +159,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<String, Failure> {
     let command = match cli.command {
         Command::Conformance(command) => return conformance::run(command),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "tm", &mut std::io::stdout());
+            return Ok(String::new());
+        }
         Command::Keyed(command) => command,
     };
     let credentials = Credentials::choose(&credentials::Choice {

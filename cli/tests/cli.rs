@@ -297,3 +297,35 @@ fn explain_header_works_for_any_account_header_works_for() {
         stderr(&out)
     );
 }
+
+#[test]
+fn help_lists_exit_codes_examples_and_global_options_once() {
+    let help = stdout(&tm(&["--help"], &[]));
+    assert!(
+        help.contains("Exit status:\n  0  success\n  1  the server or the check said no"),
+        "{help}"
+    );
+    assert!(help.contains("--profile <NAME>"), "{help}");
+    let api = stdout(&tm(&["api", "--help"], &[]));
+    for flag in [
+        "-X, --method",
+        "-d, --data",
+        "-f, --field",
+        "-i, --include",
+        "-o, --output",
+        "Examples:",
+    ] {
+        assert!(api.contains(flag), "{flag} missing from:\n{api}");
+    }
+    assert!(
+        !api.contains("--credentials"),
+        "global options only in tm --help:\n{api}"
+    );
+    assert!(stdout(&tm(&["export", "--help"], &[])).contains("-q, --query"));
+    let completions = tm(&["completions", "bash"], &[]);
+    assert_eq!(completions.status.code(), Some(0));
+    assert!(
+        stdout(&completions).contains("_tm()"),
+        "a bash completion function"
+    );
+}
