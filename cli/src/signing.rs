@@ -137,7 +137,7 @@ fn about_params(e: Error, params: &[(String, String)]) -> Failure {
 }
 
 /// Runs a writer into a buffer, growing it to the size it asks for.
-fn grown(mut write: impl FnMut(&mut [u8]) -> Result<&str, Error>) -> Result<String, Error> {
+pub fn grown(mut write: impl FnMut(&mut [u8]) -> Result<&str, Error>) -> Result<String, Error> {
     let mut buf = vec![0u8; 256];
     loop {
         match write(&mut buf) {

@@ -53,12 +53,5 @@ pub fn check(keys: &Keys, account: &str, widget: &str, query: &str) -> Result<Va
 
 /// The text the URL's signature must sign, when the query decodes.
 fn payload(signer: &Signer<'_>, query: &str) -> Option<String> {
-    let mut buf = vec![0u8; 4096];
-    loop {
-        match signer.return_url_payload(query, &mut buf) {
-            Ok(text) => return Some(text.to_owned()),
-            Err(Error::BufferTooSmall { needed }) => buf.resize(needed, 0),
-            Err(_) => return None,
-        }
-    }
+    crate::signing::grown(|buf| signer.return_url_payload(query, buf)).ok()
 }
