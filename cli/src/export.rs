@@ -5,7 +5,7 @@
 
 use std::io::{BufWriter, ErrorKind, IsTerminal, Read, Write};
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
@@ -203,12 +203,18 @@ fn write_failed(e: std::io::Error) -> Failure {
     }
 }
 
-/// Reads `from` on a thread of its own, in blocks of about a megabyte, so
-/// that receiving the stream and checking it overlap.
-fn blocks(mut from: impl Read + Send + 'static) -> Receiver<std::io::Result<Vec<u8>>> {
-    let (sender, blocks) = sync_channel(4);
+/// Reads `from` on a thread of its own, in blocks, so that receiving the
+/// stream and checking it overlap. Blocks come back through `spare` once
+/// used: at most `QUEUED + 2` blocks ever exist, so memory stays flat
+/// however far the reader gets ahead and whatever the allocator keeps.
+fn blocks(
+    mut from: impl Read + Send + 'static,
+) -> (Receiver<std::io::Result<Vec<u8>>>, Sender<Vec<u8>>) {
+    let (sender, blocks) = sync_channel(QUEUED);
+    let (spare, spares) = channel::<Vec<u8>>();
     std::thread::spawn(move || loop {
-        let mut block = vec![0u8; BLOCK];
+        let mut block = spares.try_recv().unwrap_or_default();
+        block.resize(BLOCK, 0);
         let mut filled = 0;
         while filled < BLOCK {
             match from.read(&mut block[filled..]) {
@@ -230,10 +236,11 @@ fn blocks(mut from: impl Read + Send + 'static) -> Receiver<std::io::Result<Vec<
             return;
         }
     });
-    blocks
+    (blocks, spare)
 }
 
-const BLOCK: usize = 1 << 20;
+const BLOCK: usize = 256 * 1024;
+const QUEUED: usize = 3;
 
 /// Calls `line` with every complete line (newline included) of the stream,
 /// and `span` with each run of lines already passed to `line`, in order:
@@ -252,7 +259,8 @@ fn for_each_line(
     let (started, mut shown) = (Instant::now(), Instant::now());
     // A line that began in the previous block.
     let mut carry: Vec<u8> = Vec::new();
-    for block in blocks(from) {
+    let (blocks, spare) = blocks(from);
+    for block in blocks {
         let block = block.map_err(|e| broken(url, &stats, &e.to_string()))?;
         let mut rest = &block[..];
         if !carry.is_empty() || !rest.is_empty() && memchr::memchr(b'\n', rest).is_none() {
@@ -283,6 +291,8 @@ fn for_each_line(
         span(lines)?;
         stats.bytes += lines.len() as u64;
         carry.extend_from_slice(tail);
+        // The reader may be gone already; the block is then simply freed.
+        let _ = spare.send(block);
         if progress && shown.elapsed() > Duration::from_millis(200) {
             shown = Instant::now();
             let rate = stats.records as f64 / started.elapsed().as_secs_f64();
