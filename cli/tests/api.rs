@@ -196,3 +196,25 @@ fn base_urls_are_checked() {
         );
     }
 }
+
+#[test]
+fn network_failures_exit_3_and_say_the_url_once() {
+    // Port 1 on loopback: nothing listens there.
+    let out = tm(
+        &[
+            "--demo",
+            "--base-url",
+            "http://127.0.0.1:1",
+            "api",
+            "events",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("tm: GET http://127.0.0.1:1/api/1/myaccountname/events: Connection Failed"),
+        "{err}"
+    );
+    assert_eq!(err.matches("http://").count(), 1, "{err}");
+}
