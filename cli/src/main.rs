@@ -38,7 +38,8 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     credentials: Option<std::path::PathBuf>,
 
-    /// The [NAME] section of the credentials file (also TM_PROFILE).
+    /// The profile: the section of the credentials file headed `[NAME]`
+    /// (also TM_PROFILE).
     #[arg(long, value_name = "NAME", conflicts_with = "demo")]
     profile: Option<String>,
 
