@@ -1,4 +1,5 @@
-//! The commands that talk to Ticketmatic (or `tm mock-server`).
+//! What the commands that talk to Ticketmatic (or `tm mock-server`) share:
+//! URLs, the HTTP agent, and how a failed request is reported; and `tm time`.
 
 use std::time::Duration;
 
@@ -6,11 +7,8 @@ use ticketmatic_sign::{Signer, Timestamp, DEFAULT_WINDOW_SECS};
 
 use crate::Failure;
 
-/// `{base}/api/1/{account or _}/{path}`; an absolute `path` is kept as is.
+/// `{base}/api/1/{account or _}/{path}`.
 pub fn api_url(signer: &Signer<'_>, path: &str) -> String {
-    if path.starts_with('/') {
-        return format!("{}{path}", signer.base_url());
-    }
     let account = match signer.account() {
         "" => "_",
         account => account,

@@ -1,12 +1,9 @@
-//! `tm`: Ticketmatic signing from the command line, for people who need a
-//! header for curl, a signed widget URL, or to find out why their own
-//! implementation's signature is refused.
-//!
-//! Credentials come from the environment (`TM_ACCOUNT`, `TM_ACCESS_KEY`,
-//! `TM_SECRET_KEY`) or from `--credentials FILE` (the same names, one
-//! `NAME=value` a line), never from an argument value: arguments leak into
-//! shell history and process lists. `--demo` uses the example keys of
-//! Ticketmatic's documentation.
+//! `tm`: Ticketmatic from the command line: headers for curl, signed widget
+//! URLs, any API call, exports, a mock server for client tests, and the
+//! conformance kit. This file is the table of commands; each command's work
+//! is in its module. Credentials never come from an argument value
+//! (`credentials.rs` says where they do come from); exit statuses are in
+//! `failure.rs`.
 
 mod api;
 mod conformance;
