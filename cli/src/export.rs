@@ -263,7 +263,9 @@ fn for_each_line(
     for block in blocks {
         let block = block.map_err(|e| broken(url, &stats, &e.to_string()))?;
         let mut rest = &block[..];
-        if !carry.is_empty() || !rest.is_empty() && memchr::memchr(b'\n', rest).is_none() {
+        // Finish the line the previous block began; a block without a
+        // newline at all is carried whole below.
+        if !carry.is_empty() {
             match memchr::memchr(b'\n', rest) {
                 Some(end) => {
                     carry.extend_from_slice(&rest[..=end]);

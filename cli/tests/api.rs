@@ -6,12 +6,8 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::{text, tm, Mock};
+use common::{fixtures, text, tm, Mock};
 use serde_json::Value;
-
-fn fixtures() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/mock-fixtures").to_owned()
-}
 
 fn api(mock: &Mock, args: &[&str]) -> Output {
     let mut all = vec!["--demo", "--base-url", &mock.url, "api"];

@@ -4,20 +4,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{text, tm, write_private};
+use common::{scratch, text, tm, write_private};
 
 /// The Clojure client's test keys and the header they sign at this time.
 const AT: [&str; 3] = ["header", "--at", "2017-07-29T16:40:46"];
 const XYZ_HEADER: &str = "TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 sign=192437c5f28b8dd431c57bac1f3552d671cd4eb50382961dfb413d731d050590\n";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tm-credentials-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn with_file(file: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut all = vec!["--credentials", file.to_str().unwrap()];

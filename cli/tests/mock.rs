@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{text, tm, Mock};
+use common::{fixtures, scratch, text, tm, Mock};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -99,20 +99,8 @@ fn signed() -> String {
         .to_owned()
 }
 
-fn fixtures() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/mock-fixtures").to_owned()
-}
-
 fn api(mock: &Mock, path: &str) -> String {
     format!("{}/api/1/myaccountname/{path}", mock.url)
-}
-
-/// A fresh folder for one test's files.
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tm-mock-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// `count` JSON lines of about 100 bytes.

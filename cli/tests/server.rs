@@ -3,7 +3,7 @@
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{text, tm, Mock};
+use common::{fixtures, scratch, text, tm, Mock};
 
 /// The documentation's keys, which `--demo` uses, but with another secret.
 const WRONG_SECRET: [(&str, &str); 3] = [
@@ -11,11 +11,6 @@ const WRONG_SECRET: [(&str, &str); 3] = [
     ("TM_ACCESS_KEY", "azertyuiop"),
     ("TM_SECRET_KEY", "not-the-secret"),
 ];
-
-/// The fixtures shipped with the mock.
-fn fixtures() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/mock-fixtures").to_owned()
-}
 
 #[test]
 fn signed_get_is_accepted() {
@@ -126,14 +121,6 @@ fn refusals_are_explained_to_any_client() {
         .into_string()
         .unwrap()
         .contains("Authorization header: not"));
-}
-
-/// A fresh folder for one test's files.
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tm-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// `records` JSON Lines, written by the test (not by tm).

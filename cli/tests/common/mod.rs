@@ -61,3 +61,16 @@ pub fn write_private(path: &std::path::Path, text: &str) {
     std::fs::write(path, text).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
+
+/// A fresh folder for one test's files.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tm-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The fixtures shipped with the mock server.
+pub fn fixtures() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/mock-fixtures").to_owned()
+}
