@@ -1,5 +1,6 @@
 use core::fmt;
 
+use crate::sink::{FmtSink, Sink};
 use crate::MAX_ACCESS_KEY_LEN;
 
 /// Which input an [`Error`] is about.
@@ -22,17 +23,30 @@ pub enum Field {
     Query(usize),
 }
 
+impl Field {
+    fn emit(&self, out: &mut (impl Sink + ?Sized)) {
+        match *self {
+            Field::SecretKey => out.put_str("secret key"),
+            Field::AccessKey => out.put_str("access key"),
+            Field::Account => out.put_str("account name"),
+            Field::Widget => out.put_str("widget name"),
+            Field::BaseUrl => out.put_str("base URL"),
+            Field::Param(index) => {
+                out.put_str("widget parameter ");
+                put_decimal(out, index as u64);
+                out.put_str(" (0-based)");
+            }
+            Field::Query(offset) => {
+                out.put_str("query parameter at byte ");
+                put_decimal(out, offset as u64);
+            }
+        }
+    }
+}
+
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Field::SecretKey => f.write_str("secret key"),
-            Field::AccessKey => f.write_str("access key"),
-            Field::Account => f.write_str("account name"),
-            Field::Widget => f.write_str("widget name"),
-            Field::BaseUrl => f.write_str("base URL"),
-            Field::Param(index) => write!(f, "widget parameter {index} (0-based)"),
-            Field::Query(offset) => write!(f, "query parameter at byte {offset}"),
-        }
+        display(f, |out| self.emit(out))
     }
 }
 
@@ -112,20 +126,58 @@ pub enum Error {
     },
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// Room for the longest message, with every number at its largest.
+pub const ERROR_MESSAGE_CAPACITY: usize = 160;
+
+impl Error {
+    /// The message [`Display`](fmt::Display) shows, built without
+    /// `core::fmt`'s formatting machinery, which costs several kilobytes
+    /// of code on WebAssembly and microcontrollers.
+    ///
+    /// ```
+    /// use ticketmatic_sign::{Error, Field};
+    ///
+    /// let error = Error::DuplicateName(Field::Param(1));
+    /// assert_eq!(error.message(), "widget parameter 1 (0-based): its name appears more than once");
+    /// ```
+    pub fn message(&self) -> heapless::String<ERROR_MESSAGE_CAPACITY> {
+        let mut text = heapless::String::new();
+        let mut out = FmtSink {
+            out: &mut text,
+            failed: false,
+        };
+        // Cannot fail: the capacity fits every message (a test checks it).
+        self.emit(&mut out);
+        text
+    }
+
+    fn emit(&self, out: &mut (impl Sink + ?Sized)) {
+        let field_then = |out: &mut _, field: Field, text| {
+            field.emit(out);
+            Sink::put_str(out, text);
+        };
         match *self {
             Error::Empty(Field::Account) => {
-                f.write_str("account name: empty, but a widget URL needs it as a path segment")
+                out.put_str("account name: empty, but a widget URL needs it as a path segment")
             }
-            Error::Empty(field) => write!(f, "{field}: empty"),
-            Error::AccessKeyTooLong { len } => write!(
-                f,
-                "access key: {len} bytes long, at most {MAX_ACCESS_KEY_LEN} are allowed"
-            ),
+            Error::Empty(field) => field_then(out, field, ": empty"),
+            Error::AccessKeyTooLong { len } => {
+                out.put_str("access key: ");
+                put_decimal(out, len as u64);
+                out.put_str(" bytes long, at most ");
+                put_decimal(out, MAX_ACCESS_KEY_LEN as u64);
+                out.put_str(" are allowed");
+            }
             Error::InvalidByte { field, index, byte } => {
-                write!(f, "{field}: byte {index} ({byte:#04x}) is not allowed: ")?;
-                f.write_str(match field {
+                field_then(out, field, ": byte ");
+                put_decimal(out, index as u64);
+                out.put_str(" (0x");
+                let mut hex = [0u8; 2];
+                // Cannot fail: two digits hold one byte.
+                let _ = base16ct::lower::encode(&[byte], &mut hex);
+                out.put(&hex);
+                out.put_str(") is not allowed: ");
+                out.put_str(match field {
                     Field::AccessKey => "use visible ASCII without spaces",
                     Field::Account | Field::Widget => {
                         "only the unreserved characters A-Z a-z 0-9 - . _ ~ are allowed"
@@ -133,51 +185,97 @@ impl fmt::Display for Error {
                     _ => "use visible ASCII other than '?' and '#'",
                 })
             }
-            Error::DotSegment(field) => write!(f, "{field}: '.' and '..' are not allowed"),
+            Error::DotSegment(field) => field_then(out, field, ": '.' and '..' are not allowed"),
             Error::DuplicateName(field) => {
-                write!(f, "{field}: its name appears more than once")
+                field_then(out, field, ": its name appears more than once")
             }
-            Error::ReservedName(field) => write!(
-                f,
-                "{field}: the names 'accesskey' and 'signature' are added by the signer"
+            Error::ReservedName(field) => field_then(
+                out,
+                field,
+                ": the names 'accesskey' and 'signature' are added by the signer",
             ),
-            Error::TimestampSyntax => f.write_str("timestamp: not of the form YYYY-MM-DDTHH:MM:SS"),
-            Error::InvalidDate => f.write_str("timestamp: no such date or time of day"),
+            Error::TimestampSyntax => out.put_str("timestamp: not of the form YYYY-MM-DDTHH:MM:SS"),
+            Error::InvalidDate => out.put_str("timestamp: no such date or time of day"),
             Error::TimeOutOfRange => {
-                f.write_str("timestamp: outside 1970-01-01T00:00:00 to 9999-12-31T23:59:59")
+                out.put_str("timestamp: outside 1970-01-01T00:00:00 to 9999-12-31T23:59:59")
             }
-            Error::BadEscape { offset } => write!(
-                f,
-                "query: '%' at byte {offset} is not followed by two hex digits"
-            ),
-            Error::InvalidUtf8(field) => write!(f, "{field}: decodes to invalid UTF-8"),
+            Error::BadEscape { offset } => {
+                out.put_str("query: '%' at byte ");
+                put_decimal(out, offset as u64);
+                out.put_str(" is not followed by two hex digits");
+            }
+            Error::InvalidUtf8(field) => field_then(out, field, ": decodes to invalid UTF-8"),
             Error::BufferTooSmall { needed } => {
-                write!(f, "output buffer too small: {needed} bytes needed")
+                out.put_str("output buffer too small: ");
+                put_decimal(out, needed as u64);
+                out.put_str(" bytes needed");
             }
-            Error::Write => f.write_str("output: the writer returned an error"),
+            Error::Write => out.put_str("output: the writer returned an error"),
             Error::BadAccessKey => {
-                f.write_str("return URL: accesskey is missing or is not this signer's key")
+                out.put_str("return URL: accesskey is missing or is not this signer's key")
             }
-            Error::SignatureMissing => f.write_str("return URL: signature is missing"),
-            Error::SignatureMismatch => f.write_str("signature does not match what it signs"),
-            Error::MalformedAuthorization { offset } => write!(
-                f,
-                "Authorization header: not 'TM-HMAC-SHA256 key=<access key> \
-                 ts=<YYYY-MM-DDTHH:MM:SS> sign=<64 lower-case hex>' (from byte {offset})"
-            ),
-            Error::UnknownAccessKey => f.write_str("Authorization header: unknown access key"),
+            Error::SignatureMissing => out.put_str("return URL: signature is missing"),
+            Error::SignatureMismatch => out.put_str("signature does not match what it signs"),
+            Error::MalformedAuthorization { offset } => {
+                out.put_str(
+                    "Authorization header: not 'TM-HMAC-SHA256 key=<access key> \
+                     ts=<YYYY-MM-DDTHH:MM:SS> sign=<64 lower-case hex>' (from byte ",
+                );
+                put_decimal(out, offset as u64);
+                out.put_str(")");
+            }
+            Error::UnknownAccessKey => out.put_str("Authorization header: unknown access key"),
             Error::TimestampOutsideWindow {
                 skew_secs,
                 window_secs,
-            } => write!(
-                f,
-                "Authorization header: timestamp is {} s {} the server's clock, more than the \
-                 {window_secs} s allowed (check the client's clock)",
-                skew_secs.unsigned_abs(),
-                if skew_secs > 0 { "ahead of" } else { "behind" },
-            ),
+            } => {
+                out.put_str("Authorization header: timestamp is ");
+                put_decimal(out, skew_secs.unsigned_abs());
+                out.put_str(if skew_secs > 0 {
+                    " s ahead of"
+                } else {
+                    " s behind"
+                });
+                out.put_str(" the server's clock, more than the ");
+                put_decimal(out, u64::from(window_secs));
+                out.put_str(" s allowed (check the client's clock)");
+            }
         }
     }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        display(f, |out| self.emit(out))
+    }
+}
+
+/// Shows what `emit` writes, through the formatter.
+fn display(
+    f: &mut fmt::Formatter<'_>,
+    emit: impl FnOnce(&mut FmtSink<'_, fmt::Formatter<'_>>),
+) -> fmt::Result {
+    let mut out = FmtSink {
+        out: f,
+        failed: false,
+    };
+    emit(&mut out);
+    out.finish().map_err(|_| fmt::Error)
+}
+
+/// Puts `n` in decimal.
+fn put_decimal(out: &mut (impl Sink + ?Sized), mut n: u64) {
+    let mut digits = [0u8; 20]; // u64::MAX has 20
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.put(&digits[start..]);
 }
 
 #[cfg(feature = "std")]

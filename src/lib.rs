@@ -63,7 +63,7 @@ mod time;
 mod verify;
 
 pub use encode::{encode, Encode};
-pub use error::{Error, Field};
+pub use error::{Error, Field, ERROR_MESSAGE_CAPACITY};
 pub use params::Param;
 pub use request::{verify_authorization, Authorization, DEFAULT_WINDOW_SECS};
 pub use signer::{authorization_len, Signature, Signer};

@@ -651,3 +651,70 @@ fn error_messages_name_the_field_and_reason() {
         assert_eq!(error.to_string(), text);
     }
 }
+
+#[test]
+fn error_message_capacity_holds_every_message_at_its_longest() {
+    const BIG: usize = usize::MAX;
+    let fields = [
+        Field::SecretKey,
+        Field::AccessKey,
+        Field::Account,
+        Field::Widget,
+        Field::BaseUrl,
+        Field::Param(BIG),
+        Field::Query(BIG),
+    ];
+    let mut errors = vec![
+        Error::AccessKeyTooLong { len: BIG },
+        Error::TimestampSyntax,
+        Error::InvalidDate,
+        Error::TimeOutOfRange,
+        Error::BadEscape { offset: BIG },
+        Error::BufferTooSmall { needed: BIG },
+        Error::Write,
+        Error::BadAccessKey,
+        Error::SignatureMissing,
+        Error::SignatureMismatch,
+        Error::MalformedAuthorization { offset: BIG },
+        Error::UnknownAccessKey,
+        Error::TimestampOutsideWindow {
+            skew_secs: i64::MIN,
+            window_secs: u32::MAX,
+        },
+        Error::TimestampOutsideWindow {
+            skew_secs: i64::MAX,
+            window_secs: u32::MAX,
+        },
+    ];
+    for field in fields {
+        errors.extend([
+            Error::Empty(field),
+            Error::InvalidByte {
+                field,
+                index: BIG,
+                byte: 0xff,
+            },
+            Error::DotSegment(field),
+            Error::DuplicateName(field),
+            Error::ReservedName(field),
+            Error::InvalidUtf8(field),
+        ]);
+    }
+    for error in errors {
+        // `Display` writes to an unbounded String: equal texts mean nothing was cut.
+        assert_eq!(error.message().as_str(), error.to_string(), "{error:?}");
+    }
+    assert_eq!(
+        Error::TimestampOutsideWindow {
+            skew_secs: -90,
+            window_secs: 60
+        }
+        .to_string(),
+        "Authorization header: timestamp is 90 s behind the server's clock, more than the 60 s \
+         allowed (check the client's clock)"
+    );
+    assert_eq!(
+        Error::InvalidByte { field: Field::Query(0), index: 0, byte: 0 }.to_string(),
+        "query parameter at byte 0: byte 0 (0x00) is not allowed: use visible ASCII other than '?' and '#'"
+    );
+}
