@@ -43,6 +43,16 @@ pub(crate) fn escape(byte: u8) -> &'static str {
     ESCAPES.get(at..at + 3).unwrap_or("")
 }
 
+/// `%XX` for `byte`, computed.
+pub(crate) fn escape_bytes(byte: u8) -> [u8; 3] {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    [
+        b'%',
+        HEX[usize::from(byte >> 4)],
+        HEX[usize::from(byte & 15)],
+    ]
+}
+
 /// Percent-encodes `input` per RFC 3986, as Ticketmatic widget URLs need it:
 /// the unreserved characters `A-Z a-z 0-9 - . _ ~` stay as they are, every
 /// other UTF-8 byte becomes `%XX` with upper-case hex (a space is `%20`, never
@@ -112,14 +122,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escape_table_is_percent_upper_hex() {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    fn escapes_are_percent_upper_hex() {
         for b in 0..=255u8 {
-            let e = escape(b).as_bytes();
-            assert_eq!(
-                e,
-                [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]
-            );
+            let expected = std::format!("%{b:02X}");
+            assert_eq!(escape(b), expected);
+            assert_eq!(escape_bytes(b), expected.as_bytes());
         }
     }
 

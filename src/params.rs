@@ -180,7 +180,13 @@ where
                 continue; // larger than every entry held: a later pass takes it
             };
             keys[slot] = key;
-            order.copy_within(lo..len.min(CHUNK - 1), lo + 1);
+            // A loop rather than `copy_within`: the slice is at most 32
+            // bytes, and `copy_within`'s memmove costs 700 bytes of wasm.
+            let mut i = len.min(CHUNK - 1);
+            while i > lo {
+                order[i] = order[i - 1];
+                i -= 1;
+            }
             order[lo] = slot as u8;
         }
         for &slot in &order[..held.len()] {

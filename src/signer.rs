@@ -5,7 +5,7 @@ use hmac::Mac;
 
 use crate::encode::is_unreserved;
 use crate::params::{for_each_sorted, Indexed, Param, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED};
-use crate::sink::{Count, Cursor, FmtSink, Sink};
+use crate::sink::{Count, Cursor, FmtSink, Signing, Sink};
 use crate::{
     ascii, Error, Field, HmacSha256, Timestamp, AUTHORIZATION_CAPACITY, DEFAULT_BASE_URL,
     MAX_ACCESS_KEY_LEN,
@@ -221,22 +221,31 @@ impl<'a> Signer<'a> {
 
     /// The HMAC of the message made of the prefix and `message`.
     pub(crate) fn mac_of(&self, message: &impl Message) -> Result<HmacSha256, Error> {
-        let mut mac = self.prefixed.clone();
-        message.emit(self, &mut mac)?;
-        Ok(mac)
+        let mut out = Signing {
+            mac: self.prefixed.clone(),
+            copy: None,
+        };
+        message.emit(self, &mut out)?;
+        Ok(out.mac)
     }
 
     /// Writes the message made of the prefix and `message` into `buf`: the
-    /// very bytes [`mac_of`](Self::mac_of) hashes, from the same code.
+    /// very bytes [`mac_of`](Self::mac_of) hashes, from the same code (the
+    /// same instance of it: one copy of each message's code, which is what
+    /// WebAssembly and flash pay for).
     pub(crate) fn payload_of<'b>(
         &self,
         message: &impl Message,
         buf: &'b mut [u8],
     ) -> Result<&'b str, Error> {
-        let mut out = Cursor::new(buf);
-        emit_prefix(self.access_key, self.account, &mut out);
+        let mut copy = Cursor::new(buf);
+        emit_prefix(self.access_key, self.account, &mut copy);
+        let mut out = Signing {
+            mac: self.prefixed.clone(),
+            copy: Some(copy),
+        };
         message.emit(self, &mut out)?;
-        out.finish()
+        out.copy.map_or(Err(Error::Write), Cursor::finish)
     }
 
     // ----- API requests -----------------------------------------------------

@@ -7,7 +7,7 @@ use core::fmt;
 
 use hmac::Mac;
 
-use crate::encode::{encode, encoded_len, escape, is_unreserved};
+use crate::encode::{encode, encoded_len, escape_bytes, is_unreserved};
 use crate::{Error, HmacSha256};
 
 /// A destination for bytes. Writing never fails part-way through emitting
@@ -30,6 +30,21 @@ pub(crate) trait Sink {
 impl Sink for HmacSha256 {
     fn put(&mut self, bytes: &[u8]) {
         self.update(bytes);
+    }
+}
+
+/// The HMAC of a message, and when explaining, a copy of the message.
+pub(crate) struct Signing<'b> {
+    pub(crate) mac: HmacSha256,
+    pub(crate) copy: Option<Cursor<'b>>,
+}
+
+impl Sink for Signing<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.mac.update(bytes);
+        if let Some(copy) = &mut self.copy {
+            copy.put(bytes);
+        }
     }
 }
 
@@ -106,7 +121,9 @@ impl Sink for Cursor<'_> {
                 dst[n] = byte;
                 n += 1;
             } else {
-                dst[n..n + 3].copy_from_slice(escape(byte).as_bytes());
+                // Computed, not copied from the escape table: the table is
+                // 768 bytes that only the `Encode` iterator then needs.
+                dst[n..n + 3].copy_from_slice(&escape_bytes(byte));
                 n += 3;
             }
         }
