@@ -1,164 +1,123 @@
-//! A WebAssembly module exporting ticketmatic-sign's header and widget
-//! signing, with no allocator and no bindings generator, so that its size is
-//! what signing costs a WebAssembly page.
+//! The WebAssembly module behind the `ticketmatic-sign` JavaScript package
+//! (`js/`): every operation of the crate, with no allocator and no bindings
+//! generator, so that its size is what signing costs a web page.
 //!
-//! Calling convention: the caller writes its inputs into the module's I/O
-//! area (`io_ptr()`, `IO_LEN` bytes) as records, each a little-endian `u32`
-//! length followed by that many UTF-8 bytes, calls a function, and reads the
-//! output back from the start of the area. Functions return the output's
-//! length, or a negative code: `REFUSED` (the library returned an error) or
-//! `BAD_CALL` (the records could not be read).
+//! Calling convention (the JavaScript side is `js/src/wasm.js`): the caller
+//! writes its inputs into the module's I/O area (`io_ptr()`, `io_len()`
+//! bytes) as records, each a little-endian `u32` length followed by that many
+//! bytes, calls `run` with an operation code, and reads the output back from
+//! the start of the area. The records start with the signer's: access key,
+//! secret key (any bytes), account, base URL (empty for the default); then
+//! come the operation's (see [`op`]).
+//!
+//! `run` returns the output's length, or
+//! - `REFUSED` (-1): the crate refused the inputs; the area holds the error
+//!   as records: reason, field, message, then a `u32` position plus one
+//!   (0 when the error has none);
+//! - `BAD_CALL` (-2): the records could not be read (a bug on the caller's side).
 #![no_std]
 #![deny(unsafe_code)]
 
-use core::sync::atomic::{AtomicU8, Ordering};
+mod error;
+mod io;
 
-use ticketmatic_sign::{Error, Signer, Timestamp};
-
-const IO_LEN: usize = 16 * 1024;
-const REFUSED: i32 = -1;
-const BAD_CALL: i32 = -2;
-
-// Atomics give the host a plain byte area to write into, without `unsafe`.
-const ZERO: AtomicU8 = AtomicU8::new(0);
-static IO: [AtomicU8; IO_LEN] = [ZERO; IO_LEN];
+use io::{call, Failure, Params, Records};
+use ticketmatic_sign::{Signer, Timestamp};
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
-    loop {}
+    core::arch::wasm32::unreachable()
 }
 
-/// Where the I/O area starts in linear memory.
-#[allow(unsafe_code)] // `no_mangle` only names the export
-#[no_mangle]
-pub extern "C" fn io_ptr() -> usize {
-    IO.as_ptr() as usize
-}
-
-/// The I/O area's length.
-#[allow(unsafe_code)]
-#[no_mangle]
-pub extern "C" fn io_len() -> usize {
-    IO_LEN
-}
-
-/// Why a call produced no output.
-enum Failure {
-    Refused,
-    BadCall,
-}
-
-impl From<Error> for Failure {
-    fn from(_: Error) -> Self {
-        Failure::Refused
-    }
-}
-
-/// Reads `len`-prefixed records from a copy of the I/O area.
-#[derive(Clone)]
-struct Records<'a>(&'a [u8]);
-
-impl<'a> Records<'a> {
-    fn next_str(&mut self) -> Result<&'a str, Failure> {
-        let (len, rest) = match self.0 {
-            [a, b, c, d, rest @ ..] => (u32::from_le_bytes([*a, *b, *c, *d]) as usize, rest),
-            _ => return Err(Failure::BadCall),
-        };
-        if len > rest.len() {
-            return Err(Failure::BadCall);
-        }
-        let (text, rest) = rest.split_at(len);
-        self.0 = rest;
-        core::str::from_utf8(text).map_err(|_| Failure::BadCall)
-    }
-}
-
-/// `count` (name, value) records as widget parameters.
-#[derive(Clone)]
-struct Params<'a> {
-    records: Records<'a>,
-    left: usize,
-}
-
-impl<'a> Iterator for Params<'a> {
-    type Item = (&'a str, &'a str);
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
-        // The caller checked every record when it built the iterator.
-        Some((self.records.next_str().ok()?, self.records.next_str().ok()?))
-    }
-}
-
-/// Copies the I/O area in, runs `f` on it with an output buffer, and copies
-/// the output back.
-fn call(f: impl FnOnce(Records<'_>, &mut [u8]) -> Result<usize, Failure>) -> i32 {
-    let mut input = [0u8; IO_LEN];
-    for (dst, src) in input.iter_mut().zip(IO.iter()) {
-        *dst = src.load(Ordering::Relaxed);
-    }
-    let mut output = [0u8; IO_LEN];
-    match f(Records(&input), &mut output) {
-        Ok(len) => {
-            for (dst, &src) in IO.iter().zip(&output[..len]) {
-                dst.store(src, Ordering::Relaxed);
-            }
-            len as i32
-        }
-        Err(Failure::Refused) => REFUSED,
-        Err(Failure::BadCall) => BAD_CALL,
-    }
-}
-
+/// Reads the signer's four records.
 fn signer<'a>(records: &mut Records<'a>) -> Result<Signer<'a>, Failure> {
     let access_key = records.next_str()?;
-    let secret = records.next_str()?;
+    let secret = records.next_bytes()?;
     let account = records.next_str()?;
-    Ok(Signer::new(access_key, secret.as_bytes(), account)?)
-}
-
-/// Records: access key, secret, account, and if `unix_time` is negative a
-/// timestamp text. Writes the Authorization header.
-#[allow(unsafe_code)]
-#[no_mangle]
-pub extern "C" fn authorization(unix_time: i64) -> i32 {
-    call(|mut records, out| {
-        let signer = signer(&mut records)?;
-        let ts = if unix_time < 0 {
-            Timestamp::parse(records.next_str()?)?
-        } else {
-            Timestamp::from_unix(unix_time)?
-        };
-        Ok(signer.authorization(ts, out)?.len())
+    let base_url = records.next_str()?;
+    let signer = Signer::new(access_key, secret, account)?;
+    Ok(if base_url.is_empty() {
+        signer
+    } else {
+        signer.with_base_url(base_url)?
     })
 }
 
-/// Records: access key, secret, account, widget, then `count` name/value
-/// pairs. Writes the signature (`url == 0`) or the signed URL (`url != 0`).
-#[allow(unsafe_code)]
+/// `unix_time` that says a record of timestamp text follows: no time the
+/// crate accepts is this far out, and every other value goes to the crate,
+/// which says which are out of range.
+const TEXT_TIME: i64 = i64::MIN;
+
+/// The timestamp: `unix_time`, or the record of text if it is `TEXT_TIME`.
+fn timestamp(unix_time: i64, records: &mut Records<'_>) -> Result<Timestamp, Failure> {
+    Ok(if unix_time == TEXT_TIME {
+        Timestamp::parse(records.next_str()?)?
+    } else {
+        Timestamp::from_unix(unix_time)?
+    })
+}
+
+/// The operations of `run`: what it reads after the signer, and what it writes.
+pub mod op {
+    /// Nothing more; writes nothing (checks the signer's inputs).
+    pub const CHECK: u32 = 0;
+    /// The timestamp; writes the `Authorization` header.
+    pub const AUTHORIZATION: u32 = 1;
+    /// The timestamp; writes the text the header signs.
+    pub const AUTHORIZATION_PAYLOAD: u32 = 2;
+    /// `count` name/value pairs; writes the widget signature.
+    pub const WIDGET_SIGNATURE: u32 = 3;
+    /// `count` name/value pairs; writes the text the signature signs.
+    pub const WIDGET_PAYLOAD: u32 = 4;
+    /// The widget name, then `count` name/value pairs; writes the widget URL.
+    pub const WIDGET_URL: u32 = 5;
+    /// A return URL's query; writes nothing if it verifies.
+    pub const VERIFY_RETURN_URL: u32 = 6;
+    /// A return URL's query; writes the text its signature should sign.
+    pub const RETURN_URL_PAYLOAD: u32 = 7;
+}
+
+/// Runs operation `op` (see [`op`]) on the records in the I/O area: the
+/// signer's, then the operation's. `count` is the number of widget
+/// parameters; `unix_time` is the timestamp, or `TEXT_TIME` if a record of
+/// timestamp text follows. One entry point rather than one per operation:
+/// each export would carry its own copy of the call's setup.
+#[allow(unsafe_code)] // `no_mangle` only names the export
 #[no_mangle]
-pub extern "C" fn widget(count: usize, url: i32) -> i32 {
+pub extern "C" fn run(op: u32, count: usize, unix_time: i64) -> i32 {
     call(|mut records, out| {
         let signer = signer(&mut records)?;
-        let widget = records.next_str()?;
-        let params = Params {
-            records: records.clone(),
-            left: count,
-        };
-        let mut check = records;
-        for _ in 0..count.saturating_mul(2) {
-            check.next_str()?;
+        match op {
+            op::CHECK => Ok(0),
+            op::AUTHORIZATION | op::AUTHORIZATION_PAYLOAD => {
+                let ts = timestamp(unix_time, &mut records)?;
+                Ok(if op == op::AUTHORIZATION {
+                    signer.authorization(ts, out)?.len()
+                } else {
+                    signer.authorization_payload(ts, out)?.len()
+                })
+            }
+            op::WIDGET_SIGNATURE | op::WIDGET_PAYLOAD => {
+                let params = Params::new(records, count)?;
+                if op == op::WIDGET_SIGNATURE {
+                    io::put(out, signer.widget_signature(params)?.as_bytes())
+                } else {
+                    Ok(signer.widget_payload(params, out)?.len())
+                }
+            }
+            op::WIDGET_URL => {
+                let widget = records.next_str()?;
+                let params = Params::new(records, count)?;
+                Ok(signer.widget_url(widget, params, out)?.len())
+            }
+            op::VERIFY_RETURN_URL => {
+                signer.verify_return_url(records.next_str()?)?;
+                Ok(0)
+            }
+            op::RETURN_URL_PAYLOAD => {
+                Ok(signer.return_url_payload(records.next_str()?, out)?.len())
+            }
+            _ => Err(Failure::BadCall),
         }
-        if url != 0 {
-            return Ok(signer.widget_url(widget, params, out)?.len());
-        }
-        let signature = signer.widget_signature(params)?;
-        let hex = signature.as_bytes();
-        out.get_mut(..hex.len())
-            .ok_or(Failure::BadCall)?
-            .copy_from_slice(hex);
-        Ok(hex.len())
     })
 }

@@ -1,0 +1,116 @@
+/**
+ * Ticketmatic request signing: `Authorization` headers for API requests,
+ * signed widget URLs, and return-URL verification. The Rust crate
+ * `ticketmatic-sign` does the work, compiled to WebAssembly; everything is
+ * synchronous once the module is loaded.
+ *
+ * ```js
+ * import { init, Signer } from "ticketmatic-sign";
+ * await init();
+ * const signer = new Signer({ accessKey, secretKey, account: "myaccount" });
+ * fetch(url, { headers: { Authorization: signer.authorization() } });
+ * ```
+ * @module
+ */
+
+/** Where widget URLs point unless `baseUrl` says otherwise: "https://apps.ticketmatic.com". */
+export const DEFAULT_BASE_URL: string;
+
+/**
+ * Loads the WebAssembly module. In Node it is read from the package; in a
+ * browser it is fetched from beside the package's files unless `source` is
+ * given (a URL, a `Response`, the bytes, or a compiled `WebAssembly.Module`);
+ * in Cloudflare Workers it is the module imported by the package. Calling it
+ * again without `source` does nothing.
+ */
+export function init(source?: string | URL | Response | Promise<Response> | BufferSource | WebAssembly.Module): Promise<void>;
+
+/**
+ * Loads the WebAssembly module synchronously from its bytes or a compiled
+ * `WebAssembly.Module` (in Node and Workers `source` may be left out).
+ */
+export function initSync(source?: BufferSource | WebAssembly.Module): void;
+
+/** What the library refused, and why. Every error the package throws is one. */
+export class TicketmaticSignError extends Error {
+  name: "TicketmaticSignError";
+  /**
+   * The input: "accessKey", "secretKey", "account", "baseUrl", "widget",
+   * "params", "timestamp", "query", "input" (all inputs of one call) or
+   * "options".
+   */
+  field: string;
+  /**
+   * A stable code: "empty", "too_long", "invalid_byte", "dot_segment",
+   * "duplicate_name", "reserved_name", "timestamp_syntax", "invalid_date",
+   * "time_out_of_range", "bad_escape", "invalid_utf8", "too_large",
+   * "invalid_type", "invalid_utf16"; from return URLs also
+   * "bad_access_key", "signature_missing", "signature_mismatch".
+   */
+  reason: string;
+  /** For "params": the parameter's index; for "query": the byte offset where the problem starts. */
+  position?: number;
+}
+
+/** Widget parameters: `[name, value]` pairs (order kept in the URL), a plain object, a `Map` or `URLSearchParams`. Numbers and booleans are signed as they print. */
+export type WidgetParams =
+  | ReadonlyArray<readonly [string, string | number | boolean]>
+  | Readonly<Record<string, string | number | boolean>>
+  | ReadonlyMap<string, string | number | boolean>
+  | URLSearchParams;
+
+/**
+ * When a request is made: Unix seconds (fractions are dropped), a `Date`, or
+ * UTC text `"YYYY-MM-DDTHH:MM:SS"`. Leaving it out means now.
+ */
+export type Time = number | bigint | Date | string;
+
+export interface SignerOptions {
+  /** The access key: 1 to 64 bytes of visible ASCII without spaces. */
+  accessKey: string;
+  /** The secret key, as text (signed as UTF-8) or bytes. */
+  secretKey: string | Uint8Array;
+  /** The account's short name (a URL path segment); "" for calls without an account. */
+  account?: string;
+  /** Where widget URLs point; default "https://apps.ticketmatic.com". */
+  baseUrl?: string;
+}
+
+/** The result of `verifyReturnUrl`. */
+export type ReturnUrlVerdict =
+  | { valid: true }
+  | {
+      valid: false;
+      /** "invalid": well-formed, but not signed by this key pair (or changed); "malformed": the query cannot be decoded. */
+      kind: "invalid" | "malformed";
+      /** "signature_mismatch", "signature_missing", "bad_access_key", or for malformed queries "bad_escape", "invalid_utf8", "duplicate_name". */
+      reason: string;
+      /** The library's message, for people. */
+      message: string;
+      /** Byte offset in the query where the problem starts, when there is one. */
+      position?: number;
+    };
+
+/** Signs for one key pair and account. Construction checks the inputs (throws `TicketmaticSignError`). */
+export class Signer {
+  constructor(options: SignerOptions);
+  readonly accessKey: string;
+  readonly account: string;
+  /** The base URL of widget URLs, without a trailing "/". */
+  readonly baseUrl: string;
+
+  /** The `Authorization` header value: `TM-HMAC-SHA256 key=… ts=… sign=…`. */
+  authorization(time?: Time): string;
+  /** The widget signature: 64 lower-case hex digits. `l` and `ordercode` are not signed. */
+  widgetSignature(params: WidgetParams): string;
+  /** The signed URL of `widget` (for example "addtickets"), parameters in the order given. */
+  widgetUrl(widget: string, params: WidgetParams): string;
+  /** Verifies a return URL, or just its query string. */
+  verifyReturnUrl(urlOrQuery: string | URL): ReturnUrlVerdict;
+  /** The exact text the `Authorization` header signs: access key, account, timestamp. */
+  explainHeader(time?: Time): string;
+  /** The exact text the widget signature signs: access key, account, then sorted names and raw values. */
+  explainWidget(params: WidgetParams): string;
+  /** The exact text a return URL's signature should sign. Throws if the query is malformed. */
+  explainReturnUrl(urlOrQuery: string | URL): string;
+}

@@ -1,0 +1,188 @@
+// The package's API: Signer, TicketmaticSignError and the loaders' shared
+// part. Inputs are checked for JavaScript types here; everything about
+// Ticketmatic's rules is decided by the Rust crate through src/wasm.js.
+
+import { OP, TEXT_TIME, TicketmaticSignError, isReady, run, setInstance, text, utf8 } from "./wasm.js";
+
+export { TicketmaticSignError };
+
+/** Where widget URLs point unless `baseUrl` says otherwise. */
+export const DEFAULT_BASE_URL = "https://apps.ticketmatic.com";
+
+const EMPTY = new Uint8Array(0);
+
+/** Instantiates the module from bytes, a `WebAssembly.Module` or a `Response`. */
+export async function instantiate(source) {
+  source = await source;
+  if (typeof Response !== "undefined" && source instanceof Response) {
+    if (!source.ok) throw new Error(`ticketmatic-sign: fetching the module failed: HTTP ${source.status}`);
+    source = await source.arrayBuffer();
+  }
+  if (source instanceof WebAssembly.Module) {
+    setInstance(await WebAssembly.instantiate(source, {}));
+  } else {
+    setInstance((await WebAssembly.instantiate(source, {})).instance);
+  }
+}
+
+/** Instantiates the module synchronously from bytes or a `WebAssembly.Module`. */
+export function instantiateSync(source) {
+  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  setInstance(new WebAssembly.Instance(module, {}));
+}
+
+export { isReady };
+
+/**
+ * Signs API requests and widget URLs and verifies return URLs for one key
+ * pair and account, as the Rust crate `ticketmatic-sign` does (it runs inside).
+ */
+export class Signer {
+  #head;
+
+  constructor(options) {
+    if (options === null || typeof options !== "object") {
+      throw new TicketmaticSignError("Signer: expected an object {accessKey, secretKey, account, baseUrl?}", {
+        field: "options",
+        reason: "invalid_type",
+      });
+    }
+    const { accessKey, secretKey, account = "", baseUrl } = options;
+    const secret = secretKey instanceof Uint8Array ? secretKey.slice() : utf8(secretKey, "secretKey");
+    this.#head = [
+      utf8(accessKey, "accessKey"),
+      secret,
+      utf8(account, "account"),
+      baseUrl === undefined ? EMPTY : utf8(baseUrl, "baseUrl"),
+    ];
+    run(OP.CHECK, this.#head);
+    /** The access key. */
+    this.accessKey = accessKey;
+    /** The account name ("" for calls without one). */
+    this.account = account;
+    /** The base URL of widget URLs, without a trailing "/". */
+    this.baseUrl = baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl.replace(/\/$/, "");
+    Object.freeze(this);
+  }
+
+  /** The `Authorization` header value for a request made at `time` (default: now). */
+  authorization(time) {
+    return text(this.#time(OP.AUTHORIZATION, time));
+  }
+
+  /** The text the `Authorization` header signs at `time`: access key, account, timestamp. */
+  explainHeader(time) {
+    return text(this.#time(OP.AUTHORIZATION_PAYLOAD, time));
+  }
+
+  /** The widget signature (64 lower-case hex digits) of these parameters. */
+  widgetSignature(params) {
+    return text(this.#params(OP.WIDGET_SIGNATURE, [], params));
+  }
+
+  /** The text the widget signature of these parameters signs. */
+  explainWidget(params) {
+    return text(this.#params(OP.WIDGET_PAYLOAD, [], params));
+  }
+
+  /** The signed URL of `widget` (for example "addtickets") with these parameters. */
+  widgetUrl(widget, params) {
+    return text(this.#params(OP.WIDGET_URL, [utf8(widget, "widget")], params));
+  }
+
+  /**
+   * Verifies a return URL (or its query string). Returns `{valid: true}`, or
+   * `{valid: false, kind, reason, message, position?}`: `kind` is "invalid"
+   * (a well-formed query that this signer did not sign) or "malformed" (one
+   * that cannot be decoded), `reason` the error's code.
+   */
+  verifyReturnUrl(urlOrQuery) {
+    try {
+      run(OP.VERIFY_RETURN_URL, [...this.#head, utf8(queryOf(urlOrQuery), "query")]);
+      return { valid: true };
+    } catch (error) {
+      if (!(error instanceof TicketmaticSignError) || error.field !== "query") throw error;
+      const invalid = ["bad_access_key", "signature_missing", "signature_mismatch"].includes(error.reason);
+      const result = { valid: false, kind: invalid ? "invalid" : "malformed", reason: error.reason, message: error.message };
+      if (error.position !== undefined) result.position = error.position;
+      return result;
+    }
+  }
+
+  /** The text a return URL's signature should sign (what `verifyReturnUrl` compares). */
+  explainReturnUrl(urlOrQuery) {
+    return text(run(OP.RETURN_URL_PAYLOAD, [...this.#head, utf8(queryOf(urlOrQuery), "query")]));
+  }
+
+  #time(op, time) {
+    if (typeof time === "string") {
+      return run(op, [...this.#head, utf8(time, "timestamp")], { unixTime: TEXT_TIME });
+    }
+    let seconds;
+    if (time === undefined) seconds = Date.now() / 1000;
+    else if (time instanceof Date) seconds = time.getTime() / 1000;
+    else if (typeof time === "number" || typeof time === "bigint") seconds = time;
+    if (typeof seconds === "bigint" ? false : !Number.isFinite(seconds)) {
+      throw new TicketmaticSignError(
+        "timestamp: expected Unix seconds, a Date or 'YYYY-MM-DDTHH:MM:SS' text",
+        { field: "timestamp", reason: "invalid_type" },
+      );
+    }
+    let unixTime = typeof seconds === "bigint" ? seconds : BigInt(Math.floor(seconds));
+    // Out of i64 range would wrap in the call: anything this far out is out of range anyway.
+    if (unixTime <= TEXT_TIME || unixTime >= 2n ** 63n) unixTime = TEXT_TIME + 1n;
+    return run(op, this.#head, { unixTime });
+  }
+
+  #params(op, before, params) {
+    const pairs = pairsOf(params);
+    const records = [...this.#head, ...before];
+    pairs.forEach(([name, value], i) => {
+      records.push(utf8(name, "params", i), utf8(valueText(value), "params", i));
+    });
+    return run(op, records, { count: pairs.length });
+  }
+}
+
+/** Parameters as [name, value] pairs: from an array of pairs, URLSearchParams, a Map or a plain object. */
+function pairsOf(params) {
+  if (params === undefined || params === null) return [];
+  if (typeof URLSearchParams !== "undefined" && params instanceof URLSearchParams) return [...params];
+  if (params instanceof Map) return [...params];
+  if (Array.isArray(params)) {
+    return params.map((pair, i) => {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new TicketmaticSignError(`params[${i}]: expected a [name, value] pair`, {
+          field: "params",
+          reason: "invalid_type",
+          position: i,
+        });
+      }
+      return pair;
+    });
+  }
+  if (typeof params === "object") return Object.entries(params);
+  throw new TicketmaticSignError("params: expected pairs, a plain object, a Map or URLSearchParams", {
+    field: "params",
+    reason: "invalid_type",
+  });
+}
+
+/** Numbers and booleans are signed as they print; other non-strings are refused. */
+function valueText(value) {
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    return String(value);
+  }
+  return value;
+}
+
+/** The query of a URL (without the fragment), or the text itself if it is a query. */
+function queryOf(urlOrQuery) {
+  if (typeof URL !== "undefined" && urlOrQuery instanceof URL) return urlOrQuery.search.slice(1);
+  if (typeof urlOrQuery !== "string") return urlOrQuery; // refused by utf8()
+  const hash = urlOrQuery.indexOf("#");
+  const text = hash < 0 ? urlOrQuery : urlOrQuery.slice(0, hash);
+  const question = text.indexOf("?");
+  if (question >= 0) return text.slice(question + 1);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? "" : text;
+}

@@ -1,0 +1,217 @@
+// The JavaScript API around the vectors: argument forms, error paths, limits.
+// Expected values are written out here or computed with node:crypto, never
+// taken from the package.
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { test } from "node:test";
+
+import { DEFAULT_BASE_URL, init, initSync, Signer, TicketmaticSignError } from "../src/node.js";
+
+await init();
+
+const DOC = { accessKey: "azertyuiop", secretKey: "qsdfghjklm", account: "myaccountname" };
+const DOC_PARAMS = [
+  ["event", "123"],
+  ["l", "fr"],
+  ["returnurl", "http://www.ticketmatic.com"],
+  ["skinid", "25"],
+];
+// Ticketmatic's widget documentation.
+const DOC_SIGNATURE = "0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8";
+const hmac = (key, text) => createHmac("sha256", key).update(text, "utf8").digest("hex");
+
+/** Asserts that `f` throws a TicketmaticSignError with these properties. */
+function refuses(f, expected) {
+  assert.throws(f, (error) => {
+    assert.ok(error instanceof TicketmaticSignError, `${error}`);
+    assert.ok(error instanceof Error);
+    assert.equal(error.name, "TicketmaticSignError");
+    for (const [key, value] of Object.entries(expected)) assert.deepEqual(error[key], value, key);
+    return true;
+  });
+}
+
+test("init and initSync can be called again", async () => {
+  await init();
+  initSync();
+  assert.equal(new Signer(DOC).widgetSignature(DOC_PARAMS), DOC_SIGNATURE);
+});
+
+test("params as pairs, object, Map or URLSearchParams sign alike; numbers print", () => {
+  const signer = new Signer(DOC);
+  const forms = [
+    DOC_PARAMS,
+    { skinid: 25, event: "123", returnurl: "http://www.ticketmatic.com", l: "fr" },
+    new Map(DOC_PARAMS),
+    new URLSearchParams(DOC_PARAMS),
+  ];
+  for (const params of forms) assert.equal(signer.widgetSignature(params), DOC_SIGNATURE);
+  assert.equal(signer.widgetSignature([]), hmac("qsdfghjklm", "azertyuiopmyaccountname"));
+});
+
+test("a widget URL keeps the caller's order and encodes per RFC 3986", () => {
+  const signer = new Signer({ ...DOC, baseUrl: "http://127.0.0.1:8080/" });
+  assert.equal(signer.baseUrl, "http://127.0.0.1:8080");
+  assert.equal(new Signer(DOC).baseUrl, DEFAULT_BASE_URL);
+  const params = [["z", "a b+c"], ["a", "é/~"]];
+  const signature = hmac("qsdfghjklm", "azertyuiopmyaccountnameaé/~za b+c");
+  assert.equal(
+    signer.widgetUrl("addtickets", params),
+    `http://127.0.0.1:8080/widgets/myaccountname/addtickets?z=a%20b%2Bc&a=%C3%A9%2F~&accesskey=azertyuiop&signature=${signature}`,
+  );
+});
+
+test("times: seconds (fractions dropped), bigint, Date, text, and now", () => {
+  const signer = new Signer({ accessKey: "xyz", secretKey: "xyz", account: "ticketmatic" });
+  // The SPEC's example header.
+  const header =
+    "TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 sign=192437c5f28b8dd431c57bac1f3552d671cd4eb50382961dfb413d731d050590";
+  for (const time of [1501346446, 1501346446.999, 1501346446n, new Date("2017-07-29T16:40:46.5Z"), "2017-07-29T16:40:46"]) {
+    assert.equal(signer.authorization(time), header, String(time));
+  }
+  assert.equal(signer.explainHeader(0), "xyzticketmatic1970-01-01T00:00:00");
+  const before = new Date().toISOString().slice(0, 19);
+  const now = signer.authorization().split(" ")[2].slice(3);
+  const after = new Date().toISOString().slice(0, 19);
+  assert.ok(before <= now && now <= after, `${before} <= ${now} <= ${after}`);
+});
+
+test("a secret given as bytes is used as they are, UTF-8 or not", () => {
+  const secret = Uint8Array.from([0xff, 0x00, 0x80, 0x41]);
+  const signer = new Signer({ accessKey: "key", secretKey: secret, account: "club" });
+  assert.equal(signer.widgetSignature({ a: "1" }), hmac(Buffer.from(secret), "keyclub" + "a1"));
+  secret[0] = 0; // the Signer kept its own copy
+  assert.equal(signer.widgetSignature({ a: "1" }), hmac(Buffer.from([0xff, 0x00, 0x80, 0x41]), "keyclub" + "a1"));
+});
+
+test("return URLs: a full URL or a query; every verdict", () => {
+  const signer = new Signer({
+    accessKey: "142dda885ec6024f934a40c1",
+    secretKey: "abd2e5893bd447dc7331af1db8df42fdc62fc5c8f9f04784",
+    account: "club",
+  });
+  const query =
+    "orderid=2715&status=ok&accesskey=142dda885ec6024f934a40c1&signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658";
+  assert.deepEqual(signer.verifyReturnUrl(query), { valid: true });
+  assert.deepEqual(signer.verifyReturnUrl(`https://shop.example/done?${query}#top`), { valid: true });
+  assert.deepEqual(signer.verifyReturnUrl(new URL(`https://shop.example/done?${query}`)), { valid: true });
+  assert.equal(signer.explainReturnUrl(query), "142dda885ec6024f934a40c1cluborderid2715statusok");
+  assert.deepEqual(signer.verifyReturnUrl(query.replace("2715", "2716")), {
+    valid: false,
+    kind: "invalid",
+    reason: "signature_mismatch",
+    message: "signature does not match what it signs",
+  });
+  assert.equal(signer.verifyReturnUrl("https://shop.example/done").reason, "bad_access_key");
+  assert.equal(signer.verifyReturnUrl(query.replace(/&signature=.*/, "")).reason, "signature_missing");
+  assert.deepEqual(signer.verifyReturnUrl(`${query}&x=%zz`), {
+    valid: false,
+    kind: "malformed",
+    reason: "bad_escape",
+    message: `query: '%' at byte ${query.length + 3} is not followed by two hex digits`,
+    position: query.length + 3,
+  });
+  refuses(() => signer.explainReturnUrl("a=1&a=2"), {
+    field: "query",
+    reason: "duplicate_name",
+    position: 4,
+    message: "query parameter at byte 4: its name appears more than once",
+  });
+});
+
+test("the signer's inputs are checked when it is made", () => {
+  refuses(() => new Signer({ ...DOC, accessKey: "abc\r\nX-Evil: 1" }), {
+    field: "accessKey",
+    reason: "invalid_byte",
+    message: "access key: byte 3 (0x0d) is not allowed: use visible ASCII without spaces",
+  });
+  refuses(() => new Signer({ ...DOC, secretKey: "" }), { field: "secretKey", reason: "empty", message: "secret key: empty" });
+  refuses(() => new Signer({ ...DOC, secretKey: new Uint8Array(0) }), { field: "secretKey", reason: "empty" });
+  refuses(() => new Signer({ ...DOC, accessKey: "k".repeat(65) }), {
+    field: "accessKey",
+    reason: "too_long",
+    message: "access key: 65 bytes long, at most 64 are allowed",
+  });
+  refuses(() => new Signer({ ...DOC, account: ".." }), {
+    field: "account",
+    reason: "dot_segment",
+    message: "account name: '.' and '..' are not allowed",
+  });
+  refuses(() => new Signer({ ...DOC, account: "my/account" }), {
+    field: "account",
+    reason: "invalid_byte",
+    message:
+      "account name: byte 2 (0x2f) is not allowed: only the unreserved characters A-Z a-z 0-9 - . _ ~ are allowed",
+  });
+  refuses(() => new Signer({ ...DOC, baseUrl: "https://x/?a" }), { field: "baseUrl", reason: "invalid_byte" });
+  refuses(() => new Signer({ ...DOC, accessKey: 42 }), {
+    field: "accessKey",
+    reason: "invalid_type",
+    message: "accessKey: expected a string, got number",
+  });
+  refuses(() => new Signer(), { field: "options", reason: "invalid_type" });
+});
+
+test("widget parameters and names are checked", () => {
+  const signer = new Signer(DOC);
+  refuses(() => signer.widgetSignature([["a", "1"], ["b", "2"], ["a", "3"]]), {
+    field: "params",
+    reason: "duplicate_name",
+    message: "widget parameter 2 (0-based): its name appears more than once",
+  });
+  refuses(() => signer.widgetUrl("x", { signature: "s" }), { field: "params", reason: "reserved_name", position: 0 });
+  refuses(() => signer.widgetUrl("../admin", {}), { field: "widget", reason: "invalid_byte" });
+  refuses(() => signer.widgetSignature([["a", { no: 1 }]]), {
+    field: "params",
+    reason: "invalid_type",
+    position: 0,
+    message: "params[0]: expected a string, got object",
+  });
+  refuses(() => signer.widgetSignature([["a"]]), { field: "params", reason: "invalid_type", position: 0 });
+  refuses(() => signer.widgetSignature("event=1"), { field: "params", reason: "invalid_type" });
+  refuses(() => signer.widgetSignature([["a", "\uD800"]]), { field: "params", reason: "invalid_utf16", position: 0 });
+  refuses(() => new Signer({ ...DOC, account: "" }).widgetSignature({}), {
+    field: "account",
+    reason: "empty",
+    message: "account name: empty, but a widget URL needs it as a path segment",
+  });
+});
+
+test("timestamps out of range or malformed are refused", () => {
+  const signer = new Signer(DOC);
+  const range = "timestamp: outside 1970-01-01T00:00:00 to 9999-12-31T23:59:59";
+  for (const time of [-1, 253402300800, 2n ** 70n, -(2n ** 63n)]) {
+    refuses(() => signer.authorization(time), { field: "timestamp", reason: "time_out_of_range", message: range });
+  }
+  assert.match(signer.authorization(253402300799), / ts=9999-12-31T23:59:59 /);
+  refuses(() => signer.authorization("2017-02-30T00:00:00"), { reason: "invalid_date" });
+  refuses(() => signer.authorization("2017-07-29 16:40:46"), {
+    reason: "timestamp_syntax",
+    message: "timestamp: not of the form YYYY-MM-DDTHH:MM:SS",
+  });
+  refuses(() => signer.authorization(NaN), { field: "timestamp", reason: "invalid_type" });
+  refuses(() => signer.authorization(new Date("nonsense")), { field: "timestamp", reason: "invalid_type" });
+});
+
+test("inputs larger than the module's I/O area are refused, not cut", () => {
+  const signer = new Signer(DOC);
+  refuses(() => signer.widgetSignature({ a: "x".repeat(16 * 1024) }), { field: "input", reason: "too_large" });
+  // Fits going in, but the URL (every byte encoded as %XX) does not fit coming out.
+  const url = `${DEFAULT_BASE_URL}/widgets/myaccountname/w?a=${"%2F".repeat(6000)}&accesskey=azertyuiop&signature=${"0".repeat(64)}`;
+  refuses(() => signer.widgetUrl("w", { a: "/".repeat(6000) }), {
+    field: "output",
+    reason: "too_large",
+    message: `output buffer too small: ${url.length} bytes needed`,
+  });
+  // The largest input that fits still signs.
+  const value = "v".repeat(16 * 1024 - 4 * 6 - "azertyuiopqsdfghjklmmyaccountnamea".length);
+  assert.equal(signer.widgetSignature({ a: value }), hmac("qsdfghjklm", `azertyuiopmyaccountnamea${value}`));
+});
+
+test("a signer is frozen", () => {
+  const signer = new Signer(DOC);
+  assert.throws(() => {
+    "use strict";
+    signer.accessKey = "other";
+  }, TypeError);
+});
