@@ -4,7 +4,7 @@
 // file:// where browsers refuse to load module scripts). Installs nothing:
 // says what is missing.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -43,5 +43,4 @@ const gzip = gzipSync(bytes, { level: 9 }).length;
 console.log(
   `js/ticketmatic_sign.wasm: ${bytes.length} bytes (rustc ${readFileSync(built).length} bytes before wasm-opt), ${gzip} bytes gzipped`,
 );
-writeStandalone(js);
-console.log("js/debugger/standalone.html: written");
+console.log(`js/${writeStandalone(js)}: written`);
