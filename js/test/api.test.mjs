@@ -31,6 +31,12 @@ function refuses(f, expected) {
   });
 }
 
+test("the package name resolves to the Node entry (exports conditions)", async () => {
+  const byName = await import("ticketmatic-sign");
+  assert.equal(byName.Signer, Signer);
+  assert.equal(byName.init, init);
+});
+
 test("init and initSync can be called again", async () => {
   await init();
   initSync();
