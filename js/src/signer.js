@@ -118,18 +118,17 @@ export class Signer {
     if (typeof time === "string") {
       return run(op, [...this.#head, utf8(time, "timestamp")], { unixTime: TEXT_TIME });
     }
-    let seconds;
-    if (time === undefined) seconds = Date.now() / 1000;
-    else if (time instanceof Date) seconds = time.getTime() / 1000;
-    else if (typeof time === "number" || typeof time === "bigint") seconds = time;
-    if (typeof seconds === "bigint" ? false : !Number.isFinite(seconds)) {
-      throw new TicketmaticSignError(
-        "timestamp: expected Unix seconds, a Date or 'YYYY-MM-DDTHH:MM:SS' text",
-        { field: "timestamp", reason: "invalid_type" },
-      );
+    const seconds = time === undefined ? Date.now() / 1000 : time instanceof Date ? time.getTime() / 1000 : time;
+    let unixTime;
+    if (typeof seconds === "bigint") unixTime = seconds;
+    else if (typeof seconds === "number" && Number.isFinite(seconds)) unixTime = BigInt(Math.floor(seconds));
+    else {
+      throw new TicketmaticSignError("timestamp: expected Unix seconds, a Date or 'YYYY-MM-DDTHH:MM:SS' text", {
+        field: "timestamp",
+        reason: "invalid_type",
+      });
     }
-    let unixTime = typeof seconds === "bigint" ? seconds : BigInt(Math.floor(seconds));
-    // Out of i64 range would wrap in the call: anything this far out is out of range anyway.
+    // Beyond i64 the call would wrap; anything that far out is out of range anyway.
     if (unixTime <= TEXT_TIME || unixTime >= 2n ** 63n) unixTime = TEXT_TIME + 1n;
     return run(op, this.#head, { unixTime });
   }

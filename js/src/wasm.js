@@ -74,7 +74,7 @@ export function utf8(text, field, position) {
   return encoder.encode(text);
 }
 
-export function describeField(field, position) {
+function describeField(field, position) {
   return field === "params" && position !== undefined ? `params[${position}]` : field;
 }
 
