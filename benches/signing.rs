@@ -9,18 +9,18 @@
 //!
 //! `cargo bench --bench signing && python3 .ci/bench-report.py` prints the ratios.
 
+mod common;
+
 use std::fmt::Write;
 
+use common::{
+    floor, hmac_key, params, signer, widget_message, ACCOUNT, KEY, SECRET, UNIX_TIME, WIDGET,
+};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use hmac::{Hmac, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::Sha256;
-use ticketmatic_sign::{Signer, Timestamp};
-
-const KEY: &str = "142dda885ec6024f934a40c1";
-const SECRET: &str = "abd2e5893bd447dc7331af1db8df42fdc62fc5c8f9f04784";
-const ACCOUNT: &str = "club";
-const WIDGET: &str = "addtickets";
+use ticketmatic_sign::Timestamp;
 
 /// RFC 3986: everything but A-Z a-z 0-9 - . _ ~ is escaped.
 const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
@@ -28,39 +28,6 @@ const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// `n` parameters as a widget page might get them: short names, values with
-/// URL characters, one non-ASCII value, `l` among them, in no sorted order.
-fn params(n: usize) -> Vec<(String, String)> {
-    let first = [
-        ("skinid", "25"),
-        ("event", "123"),
-        ("returnurl", "https://www.example.org/tickets/done?x=1&y=2"),
-        ("l", "fr"),
-        ("flow", "basket"),
-        ("panels", "basket,customer,payment"),
-        ("name", "Zoë Brügge"),
-        ("reservemoretickets", "true"),
-        ("oncompletion", "orderdetail"),
-        ("edit", "1"),
-    ];
-    (0..n)
-        .map(|i| match first.get(i) {
-            Some(&(k, v)) => (k.to_owned(), v.to_owned()),
-            None => (format!("extra{:02}", (i * 7) % n), format!("value {i}")),
-        })
-        .collect()
-}
-
-fn hmac_key() -> Hmac<Sha256> {
-    Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap()
-}
-
-fn floor(keyed: &Hmac<Sha256>, message: &[u8]) -> [u8; 32] {
-    let mut mac = keyed.clone();
-    mac.update(message);
-    mac.finalize().into_bytes().into()
-}
 
 // ----- What an integrator writes without the crate ----------------------
 
@@ -130,8 +97,8 @@ fn naive_verify(query: &str) -> bool {
 // ----- Benchmarks ---------------------------------------------------------
 
 fn header(c: &mut Criterion) {
-    let signer = Signer::new(KEY, SECRET.as_bytes(), ACCOUNT).unwrap();
-    let ts = Timestamp::from_unix(1_795_426_016).unwrap();
+    let signer = signer();
+    let ts = Timestamp::from_unix(UNIX_TIME).unwrap();
     let keyed = hmac_key();
     let message = format!("{KEY}{ACCOUNT}{ts}");
     assert_eq!(
@@ -156,12 +123,11 @@ fn header(c: &mut Criterion) {
 }
 
 fn widget_signature(c: &mut Criterion) {
-    let signer = Signer::new(KEY, SECRET.as_bytes(), ACCOUNT).unwrap();
+    let signer = signer();
     let keyed = hmac_key();
-    for n in [1, 10, 50] {
+    for n in [1, 10, 50, 200] {
         let params = params(n);
-        let mut buf = vec![0u8; 8192];
-        let message = signer.widget_payload(&params, &mut buf).unwrap().to_owned();
+        let message = widget_message(&signer, &params);
         assert_eq!(
             signer.widget_signature(&params).unwrap().as_str(),
             naive_signature(&params)
@@ -172,7 +138,7 @@ fn widget_signature(c: &mut Criterion) {
             b.iter(|| black_box(signer.widget_signature(black_box(&params)).unwrap()))
         });
         group.bench_function("floor", |b| {
-            b.iter(|| black_box(floor(&keyed, black_box(message.as_bytes()))))
+            b.iter(|| black_box(floor(&keyed, black_box(&message))))
         });
         group.bench_function("naive", |b| {
             b.iter(|| black_box(naive_signature(black_box(&params))))
@@ -182,11 +148,11 @@ fn widget_signature(c: &mut Criterion) {
 }
 
 fn widget_url(c: &mut Criterion) {
-    let signer = Signer::new(KEY, SECRET.as_bytes(), ACCOUNT).unwrap();
+    let signer = signer();
     let keyed = hmac_key();
     let params = params(10);
     let mut buf = vec![0u8; 8192];
-    let message = signer.widget_payload(&params, &mut buf).unwrap().to_owned();
+    let message = widget_message(&signer, &params);
     assert_eq!(
         signer.widget_url(WIDGET, &params, &mut buf).unwrap(),
         naive_url(&params)
@@ -204,7 +170,7 @@ fn widget_url(c: &mut Criterion) {
         })
     });
     group.bench_function("floor", |b| {
-        b.iter(|| black_box(floor(&keyed, black_box(message.as_bytes()))))
+        b.iter(|| black_box(floor(&keyed, black_box(&message))))
     });
     group.bench_function("naive", |b| {
         b.iter(|| black_box(naive_url(black_box(&params))))
@@ -213,11 +179,11 @@ fn widget_url(c: &mut Criterion) {
 }
 
 fn verify(c: &mut Criterion) {
-    let signer = Signer::new(KEY, SECRET.as_bytes(), ACCOUNT).unwrap();
+    let signer = signer();
     let keyed = hmac_key();
     let params = params(10);
     let mut buf = vec![0u8; 8192];
-    let message = signer.widget_payload(&params, &mut buf).unwrap().to_owned();
+    let message = widget_message(&signer, &params);
     let url = signer
         .widget_url(WIDGET, &params, &mut buf)
         .unwrap()
@@ -234,7 +200,7 @@ fn verify(c: &mut Criterion) {
         b.iter(|| black_box(signer.widget_signature(black_box(&params)).unwrap()))
     });
     group.bench_function("floor", |b| {
-        b.iter(|| black_box(floor(&keyed, black_box(message.as_bytes()))))
+        b.iter(|| black_box(floor(&keyed, black_box(&message))))
     });
     group.bench_function("naive", |b| {
         b.iter(|| black_box(naive_verify(black_box(query))))
