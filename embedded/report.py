@@ -1,0 +1,162 @@
+"""Prints embedded/run.sh's measurements as tables and checks the budgets.
+
+- flash: `.text` + `.rodata` of the probe firmware (src/bin/probe.rs) with an
+  operation group linked, minus the stub's, at opt-level "s" and "z";
+- instructions and stack of each operation beside its floor, from the vector
+  firmware's log (`measure ...` lines, counted on the emulated chip);
+- panic sites: the functions of the linked probe (every group, opt-level
+  "s") from which a call chain reaches the panic handler, found in its
+  disassembly (llvm-objdump).
+
+Exits 1 if a budget is exceeded.
+"""
+import argparse
+import re
+import shutil
+import struct
+import subprocess
+import sys
+
+# Budgets, set a little above what the firmware reaches (see the README).
+FLASH_BUDGET = 12 * 1024  # everything, opt-level "s"
+STACK_BUDGET = 2 * 1024  # any operation
+HEADER_BUDGET = 1.10  # header instructions / its floor
+
+TARGET = "thumbv7em-none-eabi"
+
+
+def sections(path):
+    """{name: size} of an ELF32 little-endian file's sections."""
+    data = open(path, "rb").read()
+    shoff, = struct.unpack_from("<I", data, 0x20)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x2E)
+    headers = [struct.unpack_from("<IIIIIIIIII", data, shoff + i * shentsize) for i in range(shnum)]
+    names_at = headers[shstrndx][4]
+    result = {}
+    for name, _type, _flags, _addr, _offset, size, *_ in headers:
+        end = data.index(b"\0", names_at + name)
+        result[data[names_at + name:end].decode()] = size
+    return result
+
+
+def flash(out, variant):
+    s = sections(f"{out}/{variant}/{TARGET}/release/probe")
+    return s.get(".text", 0) + s.get(".rodata", 0)
+
+
+def objdump():
+    for name in ("llvm-objdump", "llvm-objdump-14"):
+        if shutil.which(name):
+            return name
+    if shutil.which("/usr/lib/llvm-14/bin/llvm-objdump"):
+        return "/usr/lib/llvm-14/bin/llvm-objdump"
+    sys.exit("report.py: llvm-objdump is missing (apt-get install llvm-14)")
+
+
+PANIC_ROOTS = re.compile(r"core::panicking::|panic_bounds_check|core::slice::index::.*_fail|"
+                         r"core::result::unwrap_failed|core::option::expect_failed|"
+                         r"rust_begin_unwind|ticketmatic_panic_reached|core::str::slice_error_fail")
+
+
+def readable(symbol):
+    """A Rust symbol as llvm-objdump 14 leaves it, with its escapes undone."""
+    symbol = re.sub(r"::h[0-9a-f]{16}$", "", symbol)
+    for escape, char in (("$LT$", "<"), ("$GT$", ">"), ("$u20$", " "), ("$C$", ","), ("$u5b$", "["),
+                         ("$u5d$", "]"), ("$RF$", "&"), ("$BP$", "*"), ("..", "::")):
+        symbol = symbol.replace(escape, char)
+    return symbol[1:] if symbol.startswith("_<") else symbol
+
+
+# Code that is not the crate's and only passes a panic on.
+NOT_SITES = re.compile(r"^(core::|compiler_builtins::|main$|__stext$|probe::)")
+
+
+def panic_sites(elf):
+    """{function: [panicking callees]} for the functions outside `core` that
+    call straight into a panic (a bounds check, a length check...)."""
+    text = subprocess.run([objdump(), "-d", "--demangle", "--no-show-raw-insn", elf],
+                          capture_output=True, text=True, check=True).stdout
+    calls, current = {}, None
+    for line in text.splitlines():
+        head = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
+        if head:
+            current = readable(head.group(1))
+            calls.setdefault(current, set())
+            continue
+        call = re.search(r"\s(?:bl|blx|b|b\.w|beq\.w|bne\.w|b\w\w\.w|cbz|cbnz)\s.*<([^>+]*)(?:\+0x[0-9a-f]+)?>", line)
+        if call and current:
+            callee = readable(call.group(1))
+            if callee != current:
+                calls[current].add(callee)
+    reaches = {f for f in calls if PANIC_ROOTS.search(f)}
+    changed = True
+    while changed:
+        changed = False
+        for f, callees in calls.items():
+            if f not in reaches and callees & reaches:
+                reaches.add(f)
+                changed = True
+    # A site calls a panic itself, or a function outside the crate's code that
+    # does only that (core's length checks, generic_array's).
+    panicky = {f for f in reaches if PANIC_ROOTS.search(f) or
+               (re.match(r"^(core::|generic_array::)", f) and not calls[f] - reaches - {f})}
+    return {f: sorted(calls[f] & panicky) for f in sorted(reaches)
+            if f not in panicky and not NOT_SITES.match(f) and calls[f] & panicky}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--groups", required=True)
+    args = parser.parse_args()
+    groups = args.groups.split() + ["all"]
+    over = []
+
+    print("\nFlash the crate adds (.text + .rodata, bytes, probe minus stub):\n")
+    print("| operations | opt-level \"s\" | opt-level \"z\" |")
+    print("|---|---:|---:|")
+    sizes = {}
+    for group in groups:
+        row = [flash(args.out, f"probe-{opt}-{group}") - flash(args.out, f"probe-{opt}-stub") for opt in "sz"]
+        sizes[group] = row
+        label = "everything" if group == "all" else group
+        print(f"| {label} | {row[0]:,} | {row[1]:,} |")
+    if sizes["all"][0] > FLASH_BUDGET:
+        over.append(f"flash {sizes['all'][0]:,} bytes > {FLASH_BUDGET:,}")
+
+    print("\nOn the emulated Cortex-M4 (QEMU mps2-an386, -icount shift=0), opt-level \"s\":\n")
+    print("| operation | instructions | floor | ratio | stack (bytes) | floor's stack |")
+    print("|---|---:|---:|---:|---:|---:|")
+    measured = {}
+    for line in open(args.log):
+        m = re.match(r"measure (\S+) instructions=(\d+) floor=(\d+) stack=(\d+) floor_stack=(\d+)", line)
+        if m:
+            name, *numbers = m.groups()
+            i, f, s, fs = map(int, numbers)
+            measured[name] = (i, f, s, fs)
+            print(f"| {name.replace('_', ' ')} | {i:,} | {f:,} | {i / f:.2f}x | {s:,} | {fs:,} |")
+    if not measured:
+        sys.exit("report.py: no measurements in the firmware's log")
+    worst = max(measured, key=lambda n: measured[n][2])
+    if measured[worst][2] > STACK_BUDGET:
+        over.append(f"stack of {worst}: {measured[worst][2]:,} bytes > {STACK_BUDGET:,}")
+    i, f, _, _ = measured["header"]
+    if i / f > HEADER_BUDGET:
+        over.append(f"header: {i / f:.2f}x its floor > {HEADER_BUDGET}x")
+
+    sites = panic_sites(f"{args.out}/probe-s-all/{TARGET}/release/probe")
+    print(f"\nPanic sites in the linked firmware (every operation, opt-level \"s\"): "
+          f"{len(sites)} functions call straight into a panic")
+    for function, callees in sites.items():
+        print(f"- {function} -> {', '.join(callees)}")
+
+    print(f"\nBudgets: flash <= {FLASH_BUDGET:,} bytes (\"s\", everything), stack <= {STACK_BUDGET:,} bytes, "
+          f"header <= {HEADER_BUDGET}x its floor")
+    if over:
+        print("OVER BUDGET: " + "; ".join(over))
+        sys.exit(1)
+    print("all within budget")
+
+
+main()
