@@ -55,6 +55,7 @@ extern crate std;
 
 mod encode;
 mod error;
+mod hex;
 mod params;
 mod request;
 mod signer;

@@ -3,10 +3,10 @@ use core::str::FromStr;
 
 use crate::{ascii, Error};
 
-const SECS_PER_DAY: i64 = 86_400;
+const SECS_PER_DAY: u32 = 86_400;
 /// Days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar.
-const EPOCH_SHIFT: i64 = 719_468;
-const DAYS_PER_ERA: i64 = 146_097;
+const EPOCH_SHIFT: u32 = 719_468;
+const DAYS_PER_ERA: u32 = 146_097;
 const MAX_UNIX: i64 = 253_402_300_799;
 
 /// A UTC instant with one-second precision, as Ticketmatic writes it:
@@ -53,8 +53,13 @@ impl Timestamp {
         if !(0..=MAX_UNIX).contains(&secs) {
             return Err(Error::TimeOutOfRange);
         }
-        let (year, month, day) = civil_from_days(secs / SECS_PER_DAY);
-        let rem = secs % SECS_PER_DAY;
+        // 32-bit arithmetic only (no 64-bit division, which costs about
+        // 1 KiB of code on 32-bit chips): 86,400 = 2^7 * 675, and
+        // MAX_UNIX >> 7 fits in a u32.
+        let secs = secs as u64;
+        let days = ((secs >> 7) as u32) / (SECS_PER_DAY >> 7);
+        let rem = (secs - u64::from(days) * u64::from(SECS_PER_DAY)) as u32;
+        let (year, month, day) = civil_from_days(days);
         // In range by construction: year 1970..=9999, the others by the arithmetic.
         Ok(Self::format(
             year as u16,
@@ -150,11 +155,11 @@ impl Timestamp {
     /// Seconds since 1970-01-01T00:00:00 UTC.
     pub fn unix(&self) -> i64 {
         let days = days_from_civil(
-            i64::from(self.year()),
-            i64::from(self.month()),
-            i64::from(self.day()),
+            u32::from(self.year()),
+            u32::from(self.month()),
+            u32::from(self.day()),
         );
-        days * SECS_PER_DAY
+        i64::from(days) * i64::from(SECS_PER_DAY)
             + i64::from(self.hour()) * 3600
             + i64::from(self.minute()) * 60
             + i64::from(self.second())
@@ -257,8 +262,8 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 // 400-year eras of a calendar whose year starts on March 1st, so that the leap
 // day is the last day of the year.
 
-/// (year, month, day) of the day `days` after 1970-01-01; `days >= 0`.
-fn civil_from_days(days: i64) -> (i64, u8, u8) {
+/// (year, month, day) of the day `days` after 1970-01-01.
+fn civil_from_days(days: u32) -> (u32, u8, u8) {
     let z = days + EPOCH_SHIFT;
     let era = z / DAYS_PER_ERA;
     let doe = z - era * DAYS_PER_ERA; // day of era, 0..=146096
@@ -267,12 +272,12 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let mp = (5 * doy + 2) / 153; // March = 0
     let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let year = yoe + era * 400 + u32::from(month <= 2);
     (year, month, day)
 }
 
 /// Days from 1970-01-01 to the given date; `year >= 1970`.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+fn days_from_civil(year: u32, month: u32, day: u32) -> u32 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y / 400;
     let yoe = y - era * 400;
@@ -436,10 +441,11 @@ mod tests {
         // Walk every day of the range: the conversions must be inverse and
         // the calendar must advance by exactly one day each time.
         let mut prev = Timestamp::MIN;
-        let mut day = 1;
-        while day * SECS_PER_DAY <= MAX_UNIX {
-            let t = Timestamp::from_unix(day * SECS_PER_DAY).unwrap();
-            assert_eq!(t.unix(), day * SECS_PER_DAY);
+        let mut day = 1i64;
+        let secs_per_day = i64::from(SECS_PER_DAY);
+        while day * secs_per_day <= MAX_UNIX {
+            let t = Timestamp::from_unix(day * secs_per_day).unwrap();
+            assert_eq!(t.unix(), day * secs_per_day);
             let expect = if prev.day() < days_in_month(prev.year(), prev.month()) {
                 (prev.year(), prev.month(), prev.day() + 1)
             } else if prev.month() < 12 {

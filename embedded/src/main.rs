@@ -85,7 +85,9 @@ fn check(v: &Vector) -> Result<bool, Error> {
     })
 }
 
-/// The floor of an operation whose message is `message`.
+/// The floor of an operation whose message is `message`. Never inlined, so
+/// that its code, and its count, do not change with the rest of the firmware.
+#[inline(never)]
 fn floor(keyed: &HmacSha256, message: &[u8]) -> [u8; 32] {
     let mut mac = keyed.clone();
     mac.update(message);
