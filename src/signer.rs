@@ -4,7 +4,9 @@ use hmac::digest::KeyInit;
 use hmac::Mac;
 
 use crate::encode::is_unreserved;
-use crate::params::{for_each_sorted, Indexed, Param, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED};
+use crate::params::{
+    for_each_sorted, Indexed, Param, ACCESS_KEY, PARAMS_CHUNK, RESERVED, SIGNATURE, UNSIGNED,
+};
 use crate::sink::{Count, Cursor, FmtSink, Signing, Sink};
 use crate::{
     ascii, Error, Field, HmacSha256, Timestamp, AUTHORIZATION_CAPACITY, DEFAULT_BASE_URL,
@@ -78,6 +80,20 @@ impl Signature {
                 .zip(hex)
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0
+    }
+
+    /// [`matches`](Self::matches) for text that arrives byte by byte (a
+    /// return URL's signature as it decodes), with no buffer for it.
+    pub(crate) fn matches_bytes(&self, mut hex: impl Iterator<Item = u8>) -> bool {
+        let mut differ = 0u8;
+        for &digit in &self.0 {
+            // Only the length (public) decides which arm runs.
+            match hex.next() {
+                Some(given) => differ |= digit ^ given,
+                None => differ = 1,
+            }
+        }
+        differ == 0 && hex.next().is_none()
     }
 }
 
@@ -610,7 +626,7 @@ where
             .clone()
             .enumerate()
             .map(|(index, param)| Indexed { index, param });
-        for_each_sorted(entries, |entry| {
+        for_each_sorted::<_, _, PARAMS_CHUNK>(entries, |entry| {
             let name = entry.param.name();
             if name.is_empty() {
                 return Err(Error::Empty(Field::Param(entry.index)));

@@ -8,9 +8,11 @@
 use core::cell::Cell;
 use core::cmp::Ordering;
 
-use crate::params::{cmp_names, for_each_sorted, name_key, Entry, ACCESS_KEY, SIGNATURE, UNSIGNED};
+use crate::params::{
+    cmp_names, for_each_sorted, name_key, Entry, ACCESS_KEY, QUERY_CHUNK, SIGNATURE, UNSIGNED,
+};
 use crate::signer::Message;
-use crate::sink::{Cursor, Sink};
+use crate::sink::Sink;
 use crate::{Error, Field, Signature, Signer};
 
 /// One `name=value` component of a query, still form-encoded.
@@ -344,7 +346,7 @@ impl Message for ReturnQuery<'_> {
         // there, and the query is walked once (per 32 parameters). Sorting
         // before the checks is safe: decoding takes a bad escape literally.
         // Repeated names are refused, `accesskey` and `signature` included.
-        for_each_sorted(pairs(self.query), |pair| {
+        for_each_sorted::<_, _, QUERY_CHUNK>(pairs(self.query), |pair| {
             pair.check()?;
             if pair.name_is(ACCESS_KEY) {
                 self.access_key.set(Some(*pair));
@@ -403,14 +405,19 @@ impl Signer<'_> {
             _ => return Err(Error::BadAccessKey),
         }
         let signature = parsed.signature.get().ok_or(Error::SignatureMissing)?;
-        let mut buf = [0u8; Signature::LEN];
-        let mut out = Cursor::new(&mut buf);
-        signature.put_value(&mut out);
         // Comparing the hex texts, not the MACs, refuses upper-case digits as
-        // the SPEC asks; `matches` takes the same time wherever they differ.
-        match out.finish() {
-            Ok(hex) if Signature::from_mac(mac).matches(hex.as_bytes()) => Ok(()),
-            _ => Err(Error::SignatureMismatch),
+        // the SPEC asks; the comparison takes the same time wherever they
+        // differ, and reads the value as it decodes (no buffer on the stack).
+        let expected = Signature::from_mac(mac);
+        let matches = if signature.plain_value {
+            expected.matches(signature.value.as_bytes())
+        } else {
+            expected.matches_bytes(decoded(signature.value))
+        };
+        if matches {
+            Ok(())
+        } else {
+            Err(Error::SignatureMismatch)
         }
     }
 
@@ -436,6 +443,7 @@ impl Signer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sink::Cursor;
 
     #[test]
     fn utf8_check_agrees_with_core_on_all_short_sequences() {
