@@ -21,13 +21,24 @@ fn main() {
         .filter(|path| path.extension().map_or(false, |e| e == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 2, "expected the shared and the project vector files in {}", dir.display());
+    assert!(
+        files.len() >= 2,
+        "expected the shared and the project vector files in {}",
+        dir.display()
+    );
     let mut table = String::from("pub static VECTORS: &[Vector] = &[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let text = fs::read_to_string(file).unwrap();
-        let doc = Parser::new(&text).document().unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        assert_eq!(doc.get("format").and_then(Json::str), Some("ticketmatic-signing-vectors/1"), "{}", file.display());
+        let doc = Parser::new(&text)
+            .document()
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert_eq!(
+            doc.get("format").and_then(Json::str),
+            Some("ticketmatic-signing-vectors/1"),
+            "{}",
+            file.display()
+        );
         for v in doc.get("vectors").and_then(Json::arr).expect("vectors") {
             vector(&mut table, v);
         }
@@ -38,7 +49,8 @@ fn main() {
 
 /// One vector as a `Vector { ... }` literal.
 fn vector(out: &mut String, v: &Json) {
-    let text = |key: &str| match v.get(key).and_then(Json::str) {
+    // Optional fields as `Some(...)` / `None` literals.
+    let text = |obj: &Json, key: &str| match obj.get(key).and_then(Json::str) {
         Some(s) => format!("Some({s:?})"),
         None => "None".into(),
     };
@@ -47,10 +59,6 @@ fn vector(out: &mut String, v: &Json) {
         None => "None".into(),
     };
     let expected = v.get("expected").expect("expected");
-    let exp_text = |key: &str| match expected.get(key).and_then(Json::str) {
-        Some(s) => format!("Some({s:?})"),
-        None => "None".into(),
-    };
     let exp_bool = |key: &str| match expected.get(key) {
         Some(Json::Bool(b)) => format!("Some({b})"),
         _ => "None".into(),
@@ -58,7 +66,12 @@ fn vector(out: &mut String, v: &Json) {
     let mut params = String::from("&[");
     for pair in v.get("params").and_then(Json::arr).unwrap_or(&[]) {
         let pair = pair.arr().expect("a parameter is a [name, value] pair");
-        let _ = write!(params, "({:?}, {:?}), ", pair[0].str().unwrap(), pair[1].str().unwrap());
+        let _ = write!(
+            params,
+            "({:?}, {:?}), ",
+            pair[0].str().unwrap(),
+            pair[1].str().unwrap()
+        );
     }
     params.push(']');
     let _ = writeln!(
@@ -73,19 +86,19 @@ fn vector(out: &mut String, v: &Json) {
         sk = v.get("secret_key").and_then(Json::str).unwrap(),
         acc = v.get("account").and_then(Json::str).unwrap(),
         ut = int("unix_time"),
-        ts = text("timestamp"),
-        w = text("widget"),
-        q = text("query"),
-        h = text("header"),
+        ts = text(v, "timestamp"),
+        w = text(v, "widget"),
+        q = text(v, "query"),
+        h = text(v, "header"),
         now = int("now_unix"),
         win = int("window_secs"),
         err = matches!(expected.get("error"), Some(Json::Bool(true))),
-        eh = exp_text("header"),
-        ep = exp_text("payload"),
-        es = exp_text("signature"),
-        eu = exp_text("url"),
+        eh = text(expected, "header"),
+        ep = text(expected, "payload"),
+        es = text(expected, "signature"),
+        eu = text(expected, "url"),
         ev = exp_bool("valid"),
-        ek = exp_text("error_kind"),
+        ek = text(expected, "error_kind"),
     );
 }
 
@@ -213,7 +226,9 @@ impl<'a> Parser<'a> {
             let len = rest
                 .find(|c: char| !(c.is_ascii_digit() || "+-.eE".contains(c)))
                 .unwrap_or(rest.len());
-            let number = rest[..len].parse().map_err(|_| self.error("expected a value"))?;
+            let number = rest[..len]
+                .parse()
+                .map_err(|_| self.error("expected a value"))?;
             self.pos += len;
             Ok(Json::Num(number))
         }
@@ -233,7 +248,9 @@ impl<'a> Parser<'a> {
                     return Ok(out);
                 }
                 '\\' => {
-                    let (_, escape) = chars.next().ok_or_else(|| self.error("unfinished escape"))?;
+                    let (_, escape) = chars
+                        .next()
+                        .ok_or_else(|| self.error("unfinished escape"))?;
                     out.push(match escape {
                         '"' => '"',
                         '\\' => '\\',
@@ -253,7 +270,9 @@ impl<'a> Parser<'a> {
                                     _ => return Err(self.error("lone surrogate")),
                                 }
                                 let second = hex4(&mut chars).ok_or_else(bad)?;
-                                0x10000 + ((first - 0xD800) << 10) + (second.wrapping_sub(0xDC00) & 0x3FF)
+                                0x10000
+                                    + ((first - 0xD800) << 10)
+                                    + (second.wrapping_sub(0xDC00) & 0x3FF)
                             } else {
                                 first
                             };

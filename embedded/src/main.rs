@@ -51,7 +51,10 @@ fn check(v: &Vector) -> Result<bool, Error> {
         "widget" => {
             let signer = signer(v)?;
             let signature_ok = same(signer.widget_signature(v.params)?.as_str(), e.signature);
-            let url_ok = same(signer.widget_url(v.widget.unwrap_or(""), v.params, &mut buf)?, e.url);
+            let url_ok = same(
+                signer.widget_url(v.widget.unwrap_or(""), v.params, &mut buf)?,
+                e.url,
+            );
             signature_ok && url_ok && same(signer.widget_payload(v.params, &mut buf)?, e.payload)
         }
         "return_url" => {
@@ -64,14 +67,22 @@ fn check(v: &Vector) -> Result<bool, Error> {
                 Err(Error::SignatureMismatch) => Some("signature_mismatch"),
                 Err(other) => return Err(other),
             };
-            let payload_ok = e.payload.map_or(true, |p| signer.return_url_payload(query, &mut buf) == Ok(p));
+            let payload_ok = e.payload.map_or(true, |p| {
+                signer.return_url_payload(query, &mut buf) == Ok(p)
+            });
             e.valid == Some(kind.is_none()) && e.error_kind == kind && payload_ok
         }
         "authorization_check" => {
             let now = Timestamp::from_unix(v.now_unix.unwrap_or(0))?;
             let window = v.window_secs.unwrap_or(0) as u32;
             let secret_for = |key: &str| (key == v.access_key).then(|| v.secret_key.as_bytes());
-            let kind = match verify_authorization(v.header.unwrap_or(""), v.account, now, window, secret_for) {
+            let kind = match verify_authorization(
+                v.header.unwrap_or(""),
+                v.account,
+                now,
+                window,
+                secret_for,
+            ) {
                 Ok(_) => None,
                 Err(Error::MalformedAuthorization { .. }) => Some("malformed"),
                 Err(Error::UnknownAccessKey) => Some("unknown_access_key"),
@@ -97,7 +108,10 @@ fn floor(keyed: &HmacSha256, message: &[u8]) -> [u8; 32] {
 /// The first vector of `kind` that `pick` likes best (largest by `size`).
 fn pick(kind: &str, size: impl Fn(&Vector) -> usize) -> &'static Vector {
     let mut best: Option<&'static Vector> = None;
-    for v in VECTORS.iter().filter(|v| v.kind == kind && !v.expected.error) {
+    for v in VECTORS
+        .iter()
+        .filter(|v| v.kind == kind && !v.expected.error)
+    {
         if best.map_or(true, |b| size(v) > size(b)) {
             best = Some(v);
         }
@@ -106,7 +120,13 @@ fn pick(kind: &str, size: impl Fn(&Vector) -> usize) -> &'static Vector {
 }
 
 /// Measures `op` and its floor and prints one line for embedded/run.sh.
-fn measure(syst: &mut cortex_m::peripheral::SYST, name: &str, message: &[u8], secret: &str, mut op: impl FnMut()) {
+fn measure(
+    syst: &mut cortex_m::peripheral::SYST,
+    name: &str,
+    message: &[u8],
+    secret: &str,
+    mut op: impl FnMut(),
+) {
     let keyed = HmacSha256::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| panic!("key"));
     let instructions_op = instructions(syst, 20, || op());
     let instructions_floor = instructions(syst, 20, || {
@@ -143,11 +163,16 @@ fn main() -> ! {
     }
     hprintln!("vectors: {} passed, {} failed", passed, failed);
 
-    let mut syst = cortex_m::Peripherals::take().unwrap_or_else(|| panic!("peripherals")).SYST;
+    let mut syst = cortex_m::Peripherals::take()
+        .unwrap_or_else(|| panic!("peripherals"))
+        .SYST;
     let mut buf = [0u8; BUF];
 
     let v = pick("authorization", |_| 1);
-    let (s, ts) = (signer(v).unwrap_or_else(|_| panic!()), timestamp(v).unwrap_or_else(|_| panic!()));
+    let (s, ts) = (
+        signer(v).unwrap_or_else(|_| panic!()),
+        timestamp(v).unwrap_or_else(|_| panic!()),
+    );
     let payload = v.expected.payload.unwrap_or("").as_bytes();
     measure(&mut syst, "header", payload, v.secret_key, || {
         opaque(s.authorization(opaque(ts), &mut buf).map(|h| h.len()).ok());
@@ -162,33 +187,62 @@ fn main() -> ! {
     });
     let widget = v.widget.unwrap_or("");
     measure(&mut syst, "widget_url", payload, v.secret_key, || {
-        opaque(s.widget_url(widget, opaque(v.params), &mut buf).map(|u| u.len()).ok());
+        opaque(
+            s.widget_url(widget, opaque(v.params), &mut buf)
+                .map(|u| u.len())
+                .ok(),
+        );
     });
 
-    let v = pick("return_url", |v| v.expected.valid.map_or(0, usize::from) * 1000 + v.query.map_or(0, str::len));
+    let v = pick("return_url", |v| {
+        v.expected.valid.map_or(0, usize::from) * 1000 + v.query.map_or(0, str::len)
+    });
     let s = signer(v).unwrap_or_else(|_| panic!());
     let query = v.query.unwrap_or("");
     let mut message = [0u8; BUF];
-    let len = s.return_url_payload(query, &mut message).map(str::len).unwrap_or(0);
-    measure(&mut syst, "return_url_verification", &message[..len], v.secret_key, || {
-        opaque(s.verify_return_url(opaque(query)).is_ok());
-    });
+    let len = s
+        .return_url_payload(query, &mut message)
+        .map(str::len)
+        .unwrap_or(0);
+    measure(
+        &mut syst,
+        "return_url_verification",
+        &message[..len],
+        v.secret_key,
+        || {
+            opaque(s.verify_return_url(opaque(query)).is_ok());
+        },
+    );
 
-    let v = pick("authorization_check", |v| v.expected.valid.map_or(0, usize::from));
+    let v = pick("authorization_check", |v| {
+        v.expected.valid.map_or(0, usize::from)
+    });
     let header = v.header.unwrap_or("");
     let now = Timestamp::from_unix(v.now_unix.unwrap_or(0)).unwrap_or_else(|_| panic!());
     let window = v.window_secs.unwrap_or(0) as u32;
-    let ts_text = header.split(" ts=").nth(1).and_then(|rest| rest.get(..19)).unwrap_or("");
+    let ts_text = header
+        .split(" ts=")
+        .nth(1)
+        .and_then(|rest| rest.get(..19))
+        .unwrap_or("");
     let mut message = [0u8; 256];
     let mut len = 0;
     for part in [v.access_key, v.account, ts_text] {
         message[len..len + part.len()].copy_from_slice(part.as_bytes());
         len += part.len();
     }
-    measure(&mut syst, "header_verification", &message[..len], v.secret_key, || {
-        let secret_for = |key: &str| (key == v.access_key).then(|| v.secret_key.as_bytes());
-        opaque(verify_authorization(opaque(header), v.account, now, window, secret_for).is_ok());
-    });
+    measure(
+        &mut syst,
+        "header_verification",
+        &message[..len],
+        v.secret_key,
+        || {
+            let secret_for = |key: &str| (key == v.access_key).then(|| v.secret_key.as_bytes());
+            opaque(
+                verify_authorization(opaque(header), v.account, now, window, secret_for).is_ok(),
+            );
+        },
+    );
 
     finish(failed == 0 && passed > 0)
 }

@@ -27,7 +27,11 @@ pub extern "C" fn ticketmatic_panic_reached() {
 
 #[allow(dead_code)]
 fn signer() -> ticketmatic_sign::Signer<'static> {
-    match ticketmatic_sign::Signer::new(opaque("azertyuiop"), opaque("qsdfghjklm").as_bytes(), opaque("club")) {
+    match ticketmatic_sign::Signer::new(
+        opaque("azertyuiop"),
+        opaque("qsdfghjklm").as_bytes(),
+        opaque("club"),
+    ) {
         Ok(signer) => signer,
         Err(_) => finish(false),
     }
@@ -49,9 +53,16 @@ fn main() -> ! {
     #[cfg(feature = "widget")]
     {
         let s = signer();
-        let params = opaque(&[("event", "123"), ("l", "fr"), ("returnurl", "http://www.ticketmatic.com")]);
+        let params = opaque(&[
+            ("event", "123"),
+            ("l", "fr"),
+            ("returnurl", "http://www.ticketmatic.com"),
+        ]);
         let _ = opaque(s.widget_signature(params).map(|sig| sig.as_bytes()[0]));
-        let _ = opaque(s.widget_url(opaque("addtickets"), params, &mut buf).map(str::len));
+        let _ = opaque(
+            s.widget_url(opaque("addtickets"), params, &mut buf)
+                .map(str::len),
+        );
         let _ = opaque(s.widget_payload(params, &mut buf).map(str::len));
     }
     #[cfg(feature = "return-url")]
@@ -67,7 +78,10 @@ fn main() -> ! {
         let header = opaque("TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 sign=00");
         let now = Timestamp::from_unix(opaque(1_501_346_446)).unwrap_or_else(|_| finish(false));
         let secret_for = |key: &str| (key == "xyz").then(|| opaque("xyz").as_bytes());
-        opaque(verify_authorization(header, "ticketmatic", now, DEFAULT_WINDOW_SECS, secret_for).is_ok());
+        opaque(
+            verify_authorization(header, "ticketmatic", now, DEFAULT_WINDOW_SECS, secret_for)
+                .is_ok(),
+        );
     }
     finish(true)
 }
