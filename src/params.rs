@@ -154,6 +154,9 @@ where
         let mut held = heapless::Vec::<E, CHUNK>::new();
         let mut keys = [0u64; CHUNK];
         let mut order = [0u8; CHUNK];
+        // No index below can panic: array indexes are reduced modulo CHUNK
+        // (a power of two: a mask the compiler sees is in bounds; they are in
+        // bounds anyway), and `held` is read with `get`.
         for entry in entries.clone() {
             let key = entry.key();
             if let Some((last_key, last)) = &last {
@@ -165,8 +168,12 @@ where
             let (mut lo, mut hi) = (0, len);
             while lo < hi {
                 let mid = (lo + hi) / 2;
-                let slot = usize::from(order[mid]);
-                match order_of(keys[slot], &held[slot], key, &entry) {
+                let slot = usize::from(order[mid % CHUNK]);
+                let other = match held.get(slot) {
+                    Some(other) => other,
+                    None => break,
+                };
+                match order_of(keys[slot % CHUNK], other, key, &entry) {
                     Ordering::Less => lo = mid + 1,
                     Ordering::Greater => hi = mid,
                     Ordering::Equal => return Err(Error::DuplicateName(entry.field())),
@@ -179,12 +186,14 @@ where
             } else if lo < CHUNK {
                 // Full: the entry replaces the largest one held.
                 let largest = usize::from(order[CHUNK - 1]);
-                held[largest] = entry;
+                if let Some(held) = held.get_mut(largest) {
+                    *held = entry;
+                }
                 largest
             } else {
                 continue; // larger than every entry held: a later pass takes it
             };
-            keys[slot] = key;
+            keys[slot % CHUNK] = key;
             // A loop rather than `copy_within`: the slice is at most 32
             // bytes, and `copy_within`'s memmove costs 700 bytes of wasm.
             let mut i = len.min(CHUNK - 1);
@@ -192,15 +201,20 @@ where
                 order[i] = order[i - 1];
                 i -= 1;
             }
-            order[lo] = slot as u8;
+            order[lo % CHUNK] = slot as u8;
         }
-        for &slot in &order[..held.len()] {
-            visit(&held[usize::from(slot)])?;
+        for &slot in order.iter().take(held.len()) {
+            if let Some(entry) = held.get(usize::from(slot)) {
+                visit(entry)?;
+            }
         }
         if !held.is_full() {
             return Ok(());
         }
         let largest = usize::from(order[CHUNK - 1]);
+        if largest >= held.len() {
+            return Ok(()); // cannot happen: every slot of a full chunk is held
+        }
         last = Some((keys[largest], held.swap_remove(largest)));
     }
 }
