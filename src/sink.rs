@@ -94,12 +94,22 @@ impl<'b> Cursor<'b> {
 
 impl Sink for Cursor<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) if !self.overflow => dst.copy_from_slice(bytes),
+        let start = self.len;
+        self.len += bytes.len();
+        match self
+            .buf
+            .get_mut(start..)
+            .and_then(|rest| rest.get_mut(..bytes.len()))
+        {
+            // A zip rather than `copy_from_slice`, whose length check (and
+            // panic) the compiler keeps on ARM; it compiles to the same copy.
+            Some(dst) if !self.overflow => {
+                for (d, &b) in dst.iter_mut().zip(bytes) {
+                    *d = b;
+                }
+            }
             _ => self.overflow = true,
         }
-        self.len = end;
     }
 
     fn put_encoded(&mut self, text: &str) {

@@ -263,30 +263,23 @@ fn put_text(out: &mut impl Sink, text: &str, plain: bool) {
 /// Puts the decoded form of `text`, gathered in a stack buffer: escapes are often many and each `put` into the HMAC costs
 /// far more than a byte copy.
 fn put_decoded(out: &mut impl Sink, text: &str) {
-    let bytes = text.as_bytes();
+    let mut rest = text.as_bytes();
     let mut buf = [0u8; 64];
-    let (mut len, mut i) = (0, 0);
-    while i < bytes.len() {
-        let mut byte = bytes[i];
-        i += 1;
-        if byte == b'+' {
-            byte = b' ';
-        } else if byte == b'%' {
-            if let Some(&[hi, lo]) = bytes.get(i..i + 2) {
-                if let (Some(hi), Some(lo)) = (hex(hi), hex(lo)) {
-                    byte = hi << 4 | lo;
-                    i += 2;
+    while !rest.is_empty() {
+        // Fill the buffer through an iterator over it: no index, no panic.
+        let mut len = 0;
+        for slot in buf.iter_mut() {
+            match decode_one(rest) {
+                Some((byte, tail)) => {
+                    *slot = byte;
+                    rest = tail;
+                    len += 1;
                 }
+                None => break,
             }
         }
-        if len == buf.len() {
-            out.put(&buf);
-            len = 0;
-        }
-        buf[len] = byte;
-        len += 1;
+        out.put(buf.get(..len).unwrap_or_default());
     }
-    out.put(&buf[..len]);
 }
 
 /// Whether `bytes` are well-formed UTF-8 (Unicode 15, table 3-7: no overlong
