@@ -103,8 +103,11 @@ async function diagnoseHeader(signer, input, { now, hmacHex }) {
   } else if (skew > CLOCK_WINDOW_SECS) {
     causes.push({ id: "clock-future", text: `The timestamp is ${duration(skew)} ahead of this computer's clock; Ticketmatic refuses requests more than 30 minutes away. Check the client's clock.` });
   }
+  // A time zone's worth: a whole number of half hours (within two minutes),
+  // no more than the 14 hours time zones span.
   const offHalfHours = Math.abs(skew) / 1800;
-  if (Math.abs(skew) >= 1800 - 120 && Math.abs(offHalfHours - Math.round(offHalfHours)) * 1800 <= 120) {
+  const zoneLike = Math.abs(skew) >= 1800 - 120 && Math.abs(skew) <= 14 * 3600 + 120;
+  if (zoneLike && Math.abs(offHalfHours - Math.round(offHalfHours)) * 1800 <= 120) {
     causes.push({ id: "local-time", text: `The timestamp is about ${duration(Math.round(offHalfHours) * 1800)} off, a time zone's worth: it looks like local time. Timestamps are UTC.` });
   }
   if (result.verdict === "mismatch") {

@@ -61,6 +61,13 @@ test("the SPEC's header matches; an hour later it is stale; a changed digit is f
   assert.equal(later.verdict, "match");
   assert.deepEqual(ids(later), ["clock-past", "local-time"]);
   assert.deepEqual(ids(await run(SPEC_HEADER, API_KEYS, SPEC_TIME - 45 * 60_000)), ["clock-future"]);
+  // Years away is a stale header, not a time zone, whatever the minutes.
+  for (let minutes = 0; minutes < 60; minutes++) {
+    const now = Date.UTC(2026, 10, 24, 8, minutes, 46);
+    assert.deepEqual(ids(await run(SPEC_HEADER, API_KEYS, now)), ["clock-past"], `${minutes}`);
+  }
+  assert.deepEqual(ids(await run(SPEC_HEADER, API_KEYS, SPEC_TIME + 14 * 3600_000)), ["clock-past", "local-time"]);
+  assert.deepEqual(ids(await run(SPEC_HEADER, API_KEYS, SPEC_TIME + 15 * 3600_000)), ["clock-past"]);
   const tampered = SPEC_HEADER.slice(0, -10) + "0" + SPEC_HEADER.slice(-9);
   const found = await run(tampered, API_KEYS);
   assert.equal(found.verdict, "mismatch");
