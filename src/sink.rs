@@ -124,16 +124,22 @@ impl Sink for Cursor<'_> {
         }
         // Byte by byte straight into the buffer: URLs are mostly short runs,
         // where copying piece by piece costs more than the bytes themselves.
-        let dst = &mut self.buf[self.len..];
+        // The room left is taken apart with slice patterns, which cannot
+        // panic (`fits` means they always match).
+        let mut dst: &mut [u8] = self.buf.get_mut(self.len..).unwrap_or_default();
         let mut n = 0;
         for &byte in bytes {
             if is_unreserved(byte) {
-                dst[n] = byte;
+                if let [d, rest @ ..] = core::mem::take(&mut dst) {
+                    *d = byte;
+                    dst = rest;
+                }
                 n += 1;
-            } else {
+            } else if let [a, b, c, rest @ ..] = core::mem::take(&mut dst) {
                 // Computed, not copied from the escape table: the table is
                 // 768 bytes that only the `Encode` iterator then needs.
-                dst[n..n + 3].copy_from_slice(&escape_bytes(byte));
+                [*a, *b, *c] = escape_bytes(byte);
+                dst = rest;
                 n += 3;
             }
         }
