@@ -20,7 +20,7 @@ import sys
 
 # Budgets. Stack and header are the project's targets, and met (2,048 and
 # 1.09x when set). Flash is not yet: the target is 12 KiB; the budget is set
-# a little above the 15,752 bytes reached, so that it can only go down.
+# a little above the 15,460 bytes reached, so that it can only go down.
 FLASH_BUDGET = 16 * 1024  # everything, opt-level "s"
 FLASH_TARGET = 12 * 1024
 STACK_BUDGET = 2 * 1024  # any operation
