@@ -5,10 +5,10 @@
 
 use core::fmt;
 
-use hmac::Mac;
-
+use crate::copy::copy;
 use crate::encode::{encode, encoded_len, escape_bytes, is_unreserved};
-use crate::{Error, HmacSha256};
+use crate::mac::Mac;
+use crate::Error;
 
 /// A destination for bytes. Writing never fails part-way through emitting
 /// code: a sink that can fail remembers it, and is asked once at the end.
@@ -27,7 +27,8 @@ pub(crate) trait Sink {
     }
 }
 
-impl Sink for HmacSha256 {
+impl Sink for Mac {
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         self.update(bytes);
     }
@@ -35,17 +36,25 @@ impl Sink for HmacSha256 {
 
 /// The HMAC of a message, and when explaining, a copy of the message.
 pub(crate) struct Signing<'b> {
-    pub(crate) mac: HmacSha256,
+    pub(crate) mac: Mac,
     pub(crate) copy: Option<Cursor<'b>>,
 }
 
 impl Sink for Signing<'_> {
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         self.mac.update(bytes);
         if let Some(copy) = &mut self.copy {
-            copy.put(bytes);
+            explain(copy, bytes);
         }
     }
+}
+
+/// The copy of a signed message, kept out of line: explaining is rare, and
+/// inlined it would weigh on every piece the HMAC is fed.
+#[inline(never)]
+fn explain(copy: &mut Cursor<'_>, bytes: &[u8]) {
+    copy.put(bytes);
 }
 
 /// Counts the bytes it is given.
@@ -101,13 +110,7 @@ impl Sink for Cursor<'_> {
             .get_mut(start..)
             .and_then(|rest| rest.get_mut(..bytes.len()))
         {
-            // A zip rather than `copy_from_slice`, whose length check (and
-            // panic) the compiler keeps on ARM; it compiles to the same copy.
-            Some(dst) if !self.overflow => {
-                for (d, &b) in dst.iter_mut().zip(bytes) {
-                    *d = b;
-                }
-            }
+            Some(dst) if !self.overflow => copy(dst, bytes),
             _ => self.overflow = true,
         }
     }
