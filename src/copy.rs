@@ -5,32 +5,18 @@
 /// fixed-size moves that may overlap (the overlap gets the same bytes twice),
 /// which compile to a few loads and stores where `copy_from_slice` is a call
 /// to `memcpy` that costs more than such a piece.
-#[inline(always)]
+#[inline]
 pub(crate) fn copy(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
-    match n {
-        16..=32 => {
-            move_fixed::<16>(dst, src, 0);
-            move_fixed::<16>(dst, src, n - 16);
+    if n < 8 {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d = s;
         }
-        8..=15 => {
-            move_fixed::<8>(dst, src, 0);
-            move_fixed::<8>(dst, src, n - 8);
-        }
-        4..=7 => {
-            move_fixed::<4>(dst, src, 0);
-            move_fixed::<4>(dst, src, n - 4);
-        }
-        0..=3 => {
-            for (d, &s) in dst.iter_mut().zip(src) {
-                *d = s;
-            }
-        }
-        _ => {
-            if let Some(dst) = dst.get_mut(..n) {
-                dst.copy_from_slice(src);
-            }
-        }
+    } else if n <= 16 {
+        move_fixed::<8>(dst, src, 0);
+        move_fixed::<8>(dst, src, n - 8);
+    } else if let Some(dst) = dst.get_mut(..n) {
+        dst.copy_from_slice(src);
     }
 }
 

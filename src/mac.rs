@@ -43,7 +43,7 @@ impl Mac {
 
     /// Feeds `bytes`. The common case, a piece that fits in the block, is
     /// inlined into the caller; filling a block is not.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn update(&mut self, bytes: &[u8]) {
         let end = self.filled + bytes.len();
         match self.block.get_mut(self.filled..end) {

@@ -2,6 +2,7 @@
 
 use core::cmp::Ordering;
 
+use crate::copy::copy;
 use crate::{Error, Field};
 
 /// A widget parameter: a name and its raw (not URL-encoded) value.
@@ -104,29 +105,19 @@ pub(crate) fn cmp_names(a: &[u8], b: &[u8]) -> Ordering {
 /// differs from it only where the shorter name is a prefix of the longer), so
 /// most comparisons while sorting are one integer comparison.
 ///
-/// Without a loop: names are mostly shorter than 8 bytes, where a byte-wise
-/// loop cost more than the rest of the sort. Two loads that may overlap (the
-/// overlapping bytes are the same, so OR-ing them is harmless) cover 4 to 8
-/// bytes, three single bytes cover 1 to 3.
+/// For names of 8 bytes or more, one load; shorter ones are copied into a
+/// zeroed word.
 pub(crate) fn slice_key(name: &[u8]) -> u64 {
-    let n = name.len();
-    if let Some(&[a, b, c, d, e, f, g, h]) = name.get(..8) {
-        return u64::from_be_bytes([a, b, c, d, e, f, g, h]);
+    let mut word = [0u8; 8];
+    match name.get(..8) {
+        Some(head) => copy(&mut word, head),
+        None => {
+            if let Some(dst) = word.get_mut(..name.len()) {
+                copy(dst, name);
+            }
+        }
     }
-    let byte = |i: usize| u64::from(name.get(i).copied().unwrap_or(0));
-    if n >= 4 {
-        let word = |at: usize| match name.get(at..at + 4) {
-            Some(&[a, b, c, d]) => u64::from(u32::from_be_bytes([a, b, c, d])),
-            _ => 0,
-        };
-        // `n` is 4 to 7: the last four bytes end at byte `n - 1` of the key.
-        word(0) << 32 | word(n - 4) << (8 * (8 - n))
-    } else if n > 0 {
-        // `n` is 1 to 3: bytes 0, n / 2 and n - 1 are all of them.
-        byte(0) << 56 | byte(n / 2) << (56 - 8 * (n / 2)) | byte(n - 1) << (56 - 8 * (n - 1))
-    } else {
-        0
-    }
+    u64::from_be_bytes(word)
 }
 
 /// [`slice_key`] of a name that arrives byte by byte (a decoded one).

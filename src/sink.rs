@@ -28,7 +28,7 @@ pub(crate) trait Sink {
 }
 
 impl Sink for Mac {
-    #[inline(always)]
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.update(bytes);
     }
@@ -41,7 +41,7 @@ pub(crate) struct Signing<'b> {
 }
 
 impl Sink for Signing<'_> {
-    #[inline(always)]
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.mac.update(bytes);
         if let Some(copy) = &mut self.copy {
