@@ -53,11 +53,9 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
-mod copy;
 mod encode;
 mod error;
 mod hex;
-mod mac;
 mod params;
 mod request;
 mod signer;
@@ -81,6 +79,8 @@ pub const MAX_ACCESS_KEY_LEN: usize = 64;
 /// The length of the longest `Authorization` header value: that of an access
 /// key of [`MAX_ACCESS_KEY_LEN`] bytes.
 pub const AUTHORIZATION_CAPACITY: usize = authorization_len(MAX_ACCESS_KEY_LEN);
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
 /// Text of a buffer this crate filled with ASCII. `#![forbid(unsafe_code)]`
 /// means the conversion is checked; it cannot fail.

@@ -2,7 +2,6 @@
 
 use core::cmp::Ordering;
 
-use crate::copy::copy;
 use crate::{Error, Field};
 
 /// A widget parameter: a name and its raw (not URL-encoded) value.
@@ -57,7 +56,7 @@ pub(crate) const RESERVED: [&str; 2] = [ACCESS_KEY, SIGNATURE];
 pub(crate) trait Entry {
     /// Byte-wise order of the names (as they are signed, i.e. decoded).
     fn cmp_name(&self, other: &Self) -> Ordering;
-    /// [`slice_key`] of the name (as it is signed, i.e. decoded).
+    /// [`name_key`] of the name (as it is signed, i.e. decoded).
     fn key(&self) -> u64;
     /// Where the entry came from, for error messages.
     fn field(&self) -> Field;
@@ -74,7 +73,12 @@ impl<P: Param> Entry for Indexed<P> {
         cmp_names(self.param.name().as_bytes(), other.param.name().as_bytes())
     }
     fn key(&self) -> u64 {
-        slice_key(self.param.name().as_bytes())
+        let name = self.param.name().as_bytes();
+        match name.get(..8) {
+            // One load where the name is long enough.
+            Some(&[a, b, c, d, e, f, g, h]) => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+            _ => name_key(name.iter().copied()),
+        }
     }
     fn field(&self) -> Field {
         Field::Param(self.index)
@@ -104,23 +108,6 @@ pub(crate) fn cmp_names(a: &[u8], b: &[u8]) -> Ordering {
 /// keys differ, they order like the names (a zero of padding meets a byte that
 /// differs from it only where the shorter name is a prefix of the longer), so
 /// most comparisons while sorting are one integer comparison.
-///
-/// For names of 8 bytes or more, one load; shorter ones are copied into a
-/// zeroed word.
-pub(crate) fn slice_key(name: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    match name.get(..8) {
-        Some(head) => copy(&mut word, head),
-        None => {
-            if let Some(dst) = word.get_mut(..name.len()) {
-                copy(dst, name);
-            }
-        }
-    }
-    u64::from_be_bytes(word)
-}
-
-/// [`slice_key`] of a name that arrives byte by byte (a decoded one).
 pub(crate) fn name_key(name: impl Iterator<Item = u8>) -> u64 {
     let mut key = 0u64;
     let mut len = 0;
@@ -178,18 +165,6 @@ where
                 }
             }
             let len = held.len();
-            if len == CHUNK {
-                // Full: most entries of a long list are larger than every
-                // one held, and one comparison with the largest says so.
-                let largest = usize::from(order[CHUNK - 1]);
-                if let Some(other) = held.get(largest) {
-                    match order_of(key, &entry, keys[largest % CHUNK], other) {
-                        Ordering::Greater => continue, // a later pass takes it
-                        Ordering::Equal => return Err(Error::DuplicateName(entry.field())),
-                        Ordering::Less => {}
-                    }
-                }
-            }
             let (mut lo, mut hi) = (0, len);
             while lo < hi {
                 let mid = (lo + hi) / 2;
@@ -208,13 +183,15 @@ where
                 // Cannot fail: `len < CHUNK`.
                 let _ = held.push(entry);
                 len
-            } else {
-                // Full, and smaller than the largest held, which it replaces.
+            } else if lo < CHUNK {
+                // Full: the entry replaces the largest one held.
                 let largest = usize::from(order[CHUNK - 1]);
                 if let Some(held) = held.get_mut(largest) {
                     *held = entry;
                 }
                 largest
+            } else {
+                continue; // larger than every entry held: a later pass takes it
             };
             keys[slot % CHUNK] = key;
             // A loop rather than `copy_within`: the slice is at most 32
@@ -313,24 +290,6 @@ mod tests {
             }
         }
         assert_eq!(name_key(b"ab".iter().copied()), 0x6162_0000_0000_0000);
-    }
-
-    #[test]
-    fn slice_key_is_the_padded_prefix() {
-        // Every length from 0 to 9, every byte distinct so that a byte in the
-        // wrong place shows; the expected key is written out byte by byte.
-        let name = [0x11u8, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99];
-        for len in 0..=name.len() {
-            let mut expected = [0u8; 8];
-            for (e, &b) in expected.iter_mut().zip(&name[..len]) {
-                *e = b;
-            }
-            let expected = u64::from_be_bytes(expected);
-            assert_eq!(slice_key(&name[..len]), expected, "len {len}");
-            assert_eq!(name_key(name[..len].iter().copied()), expected, "len {len}");
-        }
-        assert_eq!(slice_key(b"l"), 0x6c00_0000_0000_0000);
-        assert_eq!(slice_key(b"event"), 0x6576_656e_7400_0000);
     }
 
     #[test]

@@ -1,13 +1,16 @@
 use core::fmt;
 
+use hmac::digest::KeyInit;
+use hmac::Mac;
+
 use crate::encode::is_unreserved;
-use crate::mac::Mac;
 use crate::params::{
     for_each_sorted, Indexed, Param, ACCESS_KEY, PARAMS_CHUNK, RESERVED, SIGNATURE, UNSIGNED,
 };
 use crate::sink::{Count, Cursor, FmtSink, Signing, Sink};
 use crate::{
-    ascii, Error, Field, Timestamp, AUTHORIZATION_CAPACITY, DEFAULT_BASE_URL, MAX_ACCESS_KEY_LEN,
+    ascii, Error, Field, HmacSha256, Timestamp, AUTHORIZATION_CAPACITY, DEFAULT_BASE_URL,
+    MAX_ACCESS_KEY_LEN,
 };
 
 const SCHEME: &str = "TM-HMAC-SHA256 key=";
@@ -48,9 +51,10 @@ impl Signature {
     /// The length of the hex text.
     pub const LEN: usize = 64;
 
-    pub(crate) fn from_mac(mac: Mac) -> Self {
+    pub(crate) fn from_mac(mac: HmacSha256) -> Self {
+        let tag = mac.finalize().into_bytes();
         let mut hex = [0u8; 64];
-        crate::hex::encode_mac(&mac.finalize(), &mut hex);
+        crate::hex::encode_mac(&tag.into(), &mut hex);
         Signature(hex)
     }
 
@@ -151,7 +155,7 @@ pub struct Signer<'a> {
     account: &'a str,
     base_url: &'a str,
     /// The keyed HMAC after absorbing the prefix every message starts with.
-    prefixed: Mac,
+    prefixed: HmacSha256,
 }
 
 impl fmt::Debug for Signer<'_> {
@@ -176,7 +180,9 @@ impl<'a> Signer<'a> {
         if !account.is_empty() {
             check_segment(account, Field::Account)?;
         }
-        let mut prefixed = Mac::new(secret_key);
+        // HMAC accepts keys of any length, so this cannot fail.
+        let mut prefixed = <HmacSha256 as KeyInit>::new_from_slice(secret_key)
+            .map_err(|_| Error::Empty(Field::SecretKey))?;
         emit_prefix(access_key, account, &mut prefixed);
         Ok(Signer {
             access_key,
@@ -228,7 +234,7 @@ impl<'a> Signer<'a> {
     // ----- Signed messages --------------------------------------------------
 
     /// The HMAC of the message made of the prefix and `message`.
-    pub(crate) fn mac_of(&self, message: &impl Message) -> Result<Mac, Error> {
+    pub(crate) fn mac_of(&self, message: &impl Message) -> Result<HmacSha256, Error> {
         let mut out = Signing {
             mac: self.prefixed.clone(),
             copy: None,
@@ -319,7 +325,7 @@ impl<'a> Signer<'a> {
         let mut mac = self.prefixed.clone();
         emit_request_message(ts, &mut mac);
         let hex = <&mut [u8; Signature::LEN]>::try_from(rest).map_err(|_| Error::Write)?;
-        crate::hex::encode_mac(&mac.finalize(), hex);
+        crate::hex::encode_mac(&mac.finalize().into_bytes().into(), hex);
         core::str::from_utf8(out).map_err(|_| Error::Write)
     }
 

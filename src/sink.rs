@@ -5,10 +5,10 @@
 
 use core::fmt;
 
-use crate::copy::copy;
+use hmac::Mac;
+
 use crate::encode::{encode, encoded_len, escape_bytes, is_unreserved};
-use crate::mac::Mac;
-use crate::Error;
+use crate::{Error, HmacSha256};
 
 /// A destination for bytes. Writing never fails part-way through emitting
 /// code: a sink that can fail remembers it, and is asked once at the end.
@@ -27,8 +27,7 @@ pub(crate) trait Sink {
     }
 }
 
-impl Sink for Mac {
-    #[inline]
+impl Sink for HmacSha256 {
     fn put(&mut self, bytes: &[u8]) {
         self.update(bytes);
     }
@@ -36,25 +35,17 @@ impl Sink for Mac {
 
 /// The HMAC of a message, and when explaining, a copy of the message.
 pub(crate) struct Signing<'b> {
-    pub(crate) mac: Mac,
+    pub(crate) mac: HmacSha256,
     pub(crate) copy: Option<Cursor<'b>>,
 }
 
 impl Sink for Signing<'_> {
-    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.mac.update(bytes);
         if let Some(copy) = &mut self.copy {
-            explain(copy, bytes);
+            copy.put(bytes);
         }
     }
-}
-
-/// The copy of a signed message, kept out of line: explaining is rare, and
-/// inlined it would weigh on every piece the HMAC is fed.
-#[inline(never)]
-fn explain(copy: &mut Cursor<'_>, bytes: &[u8]) {
-    copy.put(bytes);
 }
 
 /// Counts the bytes it is given.
@@ -110,7 +101,13 @@ impl Sink for Cursor<'_> {
             .get_mut(start..)
             .and_then(|rest| rest.get_mut(..bytes.len()))
         {
-            Some(dst) if !self.overflow => copy(dst, bytes),
+            // A zip rather than `copy_from_slice`, whose length check (and
+            // panic) the compiler keeps on ARM; it compiles to the same copy.
+            Some(dst) if !self.overflow => {
+                for (d, &b) in dst.iter_mut().zip(bytes) {
+                    *d = b;
+                }
+            }
             _ => self.overflow = true,
         }
     }

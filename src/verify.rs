@@ -9,8 +9,7 @@ use core::cell::Cell;
 use core::cmp::Ordering;
 
 use crate::params::{
-    cmp_names, for_each_sorted, name_key, slice_key, Entry, ACCESS_KEY, QUERY_CHUNK, SIGNATURE,
-    UNSIGNED,
+    cmp_names, for_each_sorted, name_key, Entry, ACCESS_KEY, QUERY_CHUNK, SIGNATURE, UNSIGNED,
 };
 use crate::signer::Message;
 use crate::sink::Sink;
@@ -46,7 +45,7 @@ impl Entry for Pair<'_> {
     #[inline]
     fn key(&self) -> u64 {
         if self.plain_name {
-            slice_key(self.name.as_bytes())
+            name_key(self.name.bytes())
         } else {
             name_key(decoded(self.name))
         }
