@@ -78,7 +78,7 @@ const BOUNDS: &[(&str, &str, &str, f64)] = &[
         "widget signature, 200 parameters",
         "widget_signature_200_crate",
         "widget_signature_200_floor",
-        1.94,
+        1.72,
     ),
     (
         "widget URL, 10 parameters",
