@@ -1,5 +1,7 @@
 use core::fmt;
 
+use crate::byteset::ByteSet;
+
 /// `%XX` for every byte value, upper-case hex, laid end to end: the escape of
 /// byte `b` is `ESCAPES[3 * b..3 * b + 3]`.
 const ESCAPES: &str = "\
@@ -12,9 +14,9 @@ const ESCAPES: &str = "\
     %C0%C1%C2%C3%C4%C5%C6%C7%C8%C9%CA%CB%CC%CD%CE%CF%D0%D1%D2%D3%D4%D5%D6%D7%D8%D9%DA%DB%DC%DD%DE%DF\
     %E0%E1%E2%E3%E4%E5%E6%E7%E8%E9%EA%EB%EC%ED%EE%EF%F0%F1%F2%F3%F4%F5%F6%F7%F8%F9%FA%FB%FC%FD%FE%FF";
 
-/// `UNRESERVED[b]`: whether RFC 3986 leaves byte `b` as it is. A table,
-/// because encoding asks once per byte.
-const UNRESERVED: [bool; 256] = {
+/// The bytes RFC 3986 leaves as they are. A table, because encoding asks
+/// once per byte.
+const UNRESERVED: ByteSet = ByteSet::new({
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
@@ -23,11 +25,11 @@ const UNRESERVED: [bool; 256] = {
         b += 1;
     }
     table
-};
+});
 
 /// Whether RFC 3986 leaves `byte` as it is: `A-Z a-z 0-9 - . _ ~`.
 pub(crate) fn is_unreserved(byte: u8) -> bool {
-    UNRESERVED[usize::from(byte)]
+    UNRESERVED.contains(byte)
 }
 
 /// The length of `text` once encoded.

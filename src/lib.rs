@@ -53,6 +53,7 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+mod byteset;
 mod encode;
 mod error;
 mod hex;

@@ -8,6 +8,7 @@
 use core::cell::Cell;
 use core::cmp::Ordering;
 
+use crate::byteset::ByteSet;
 use crate::params::{
     cmp_names, for_each_sorted, name_key, Entry, ACCESS_KEY, QUERY_CHUNK, SIGNATURE, UNSIGNED,
 };
@@ -183,17 +184,17 @@ impl<'q> Iterator for Pairs<'q> {
 /// split a query or need decoding.
 fn plain_run(bytes: &[u8]) -> usize {
     // One table load per byte instead of four comparisons.
-    const SPECIAL: [bool; 256] = {
+    const SPECIAL: ByteSet = ByteSet::new({
         let mut table = [false; 256];
         table[b'&' as usize] = true;
         table[b'=' as usize] = true;
         table[b'%' as usize] = true;
         table[b'+' as usize] = true;
         table
-    };
+    });
     bytes
         .iter()
-        .position(|&b| SPECIAL[usize::from(b)])
+        .position(|&b| SPECIAL.contains(b))
         .unwrap_or(bytes.len())
 }
 
