@@ -61,14 +61,14 @@ impl Timestamp {
         let rem = (secs - u64::from(days) * u64::from(SECS_PER_DAY)) as u32;
         let (year, month, day) = civil_from_days(days);
         // In range by construction: year 1970..=9999, the others by the arithmetic.
-        Ok(Self::format(
-            year as u16,
+        Ok(Self::format([
+            year,
             month,
             day,
-            (rem / 3600) as u8,
-            (rem % 3600 / 60) as u8,
-            (rem % 60) as u8,
-        ))
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60,
+        ]))
     }
 
     /// The instant with these calendar fields (UTC), validated: month 1-12, a day
@@ -89,19 +89,16 @@ impl Timestamp {
         minute: u8,
         second: u8,
     ) -> Result<Self, Error> {
-        if !(1..=12).contains(&month)
-            || day == 0
-            || day > days_in_month(year, month)
-            || hour > 23
-            || minute > 59
-            || second > 59
-        {
-            return Err(Error::InvalidDate);
-        }
-        if !(1970..=9999).contains(&year) {
-            return Err(Error::TimeOutOfRange);
-        }
-        Ok(Self::format(year, month, day, hour, minute, second))
+        let numbers = [
+            year.into(),
+            month.into(),
+            day.into(),
+            hour.into(),
+            minute.into(),
+            second.into(),
+        ];
+        check_fields(numbers)?;
+        Ok(Self::format(numbers))
     }
 
     /// Parses the exact 19-character form `YYYY-MM-DDTHH:MM:SS`. Also available
@@ -128,15 +125,9 @@ impl Timestamp {
         if !shape_ok {
             return Err(Error::TimestampSyntax);
         }
-        let num = |at: usize, len: usize| digits(&b[at..at + len]);
-        Self::from_fields(
-            num(0, 4) as u16,
-            num(5, 2) as u8,
-            num(8, 2) as u8,
-            num(11, 2) as u8,
-            num(14, 2) as u8,
-            num(17, 2) as u8,
-        )
+        let text = <[u8; Self::LEN]>::try_from(b).map_err(|_| Error::TimestampSyntax)?;
+        check_fields(numbers(&text))?;
+        Ok(Timestamp(text))
     }
 
     /// The current time from the system clock.
@@ -154,15 +145,9 @@ impl Timestamp {
 
     /// Seconds since 1970-01-01T00:00:00 UTC.
     pub fn unix(&self) -> i64 {
-        let days = days_from_civil(
-            u32::from(self.year()),
-            u32::from(self.month()),
-            u32::from(self.day()),
-        );
-        i64::from(days) * i64::from(SECS_PER_DAY)
-            + i64::from(self.hour()) * 3600
-            + i64::from(self.minute()) * 60
-            + i64::from(self.second())
+        let [year, month, day, hour, minute, second] = numbers(&self.0);
+        let days = days_from_civil(year, month, day);
+        i64::from(days) * i64::from(SECS_PER_DAY) + i64::from(hour * 3600 + minute * 60 + second)
     }
 
     /// The text form, `YYYY-MM-DDTHH:MM:SS`.
@@ -177,44 +162,46 @@ impl Timestamp {
 
     /// The year, 1970-9999.
     pub fn year(&self) -> u16 {
-        digits(&self.0[0..4]) as u16
+        numbers(&self.0)[0] as u16
     }
     /// The month, 1-12.
     pub fn month(&self) -> u8 {
-        digits(&self.0[5..7]) as u8
+        numbers(&self.0)[1] as u8
     }
     /// The day of the month, 1-31.
     pub fn day(&self) -> u8 {
-        digits(&self.0[8..10]) as u8
+        numbers(&self.0)[2] as u8
     }
     /// The hour, 0-23.
     pub fn hour(&self) -> u8 {
-        digits(&self.0[11..13]) as u8
+        numbers(&self.0)[3] as u8
     }
     /// The minute, 0-59.
     pub fn minute(&self) -> u8 {
-        digits(&self.0[14..16]) as u8
+        numbers(&self.0)[4] as u8
     }
     /// The second, 0-59.
     pub fn second(&self) -> u8 {
-        digits(&self.0[17..19]) as u8
+        numbers(&self.0)[5] as u8
     }
 
-    /// Callers guarantee the fields are in range.
-    fn format(year: u16, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Self {
-        let mut t = *b"0000-00-00T00:00:00";
-        let two = |out: &mut [u8], v: u8| {
-            out[0] = b'0' + v / 10;
-            out[1] = b'0' + v % 10;
-        };
-        two(&mut t[0..2], (year / 100) as u8);
-        two(&mut t[2..4], (year % 100) as u8);
-        two(&mut t[5..7], month);
-        two(&mut t[8..10], day);
-        two(&mut t[11..13], hour);
-        two(&mut t[14..16], minute);
-        two(&mut t[17..19], second);
-        Timestamp(t)
+    /// The text of year, month, day, hour, minute and second, which callers
+    /// guarantee are in range.
+    fn format(numbers: [u32; 6]) -> Self {
+        let mut text = *b"0000-00-00T00:00:00";
+        for (&(at, len), &number) in FIELDS.iter().zip(&numbers) {
+            let mut rest = number;
+            for digit in text
+                .get_mut(at..at + len)
+                .unwrap_or_default()
+                .iter_mut()
+                .rev()
+            {
+                *digit = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
+        }
+        Timestamp(text)
     }
 }
 
@@ -243,11 +230,42 @@ fn digits(b: &[u8]) -> u32 {
         .fold(0, |acc, &c| acc * 10 + u32::from(c.wrapping_sub(b'0')))
 }
 
-fn is_leap(year: u16) -> bool {
+/// Where the numbers of `YYYY-MM-DDTHH:MM:SS` are: offset and width of year,
+/// month, day, hour, minute and second.
+const FIELDS: [(usize, usize); 6] = [(0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2)];
+
+/// Year, month, day, hour, minute and second of a timestamp's text (whose
+/// digits the caller has checked).
+fn numbers(text: &[u8; Timestamp::LEN]) -> [u32; 6] {
+    let mut numbers = [0; 6];
+    for (number, &(at, len)) in numbers.iter_mut().zip(&FIELDS) {
+        *number = text.get(at..at + len).map_or(0, digits);
+    }
+    numbers
+}
+
+/// Year, month, day, hour, minute and second are a valid instant in range.
+fn check_fields([year, month, day, hour, minute, second]: [u32; 6]) -> Result<(), Error> {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return Err(Error::InvalidDate);
+    }
+    if !(1970..=9999).contains(&year) {
+        return Err(Error::TimeOutOfRange);
+    }
+    Ok(())
+}
+
+fn is_leap(year: u32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
+fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,
@@ -263,15 +281,15 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 // day is the last day of the year.
 
 /// (year, month, day) of the day `days` after 1970-01-01.
-fn civil_from_days(days: u32) -> (u32, u8, u8) {
+fn civil_from_days(days: u32) -> (u32, u32, u32) {
     let z = days + EPOCH_SHIFT;
     let era = z / DAYS_PER_ERA;
     let doe = z - era * DAYS_PER_ERA; // day of era, 0..=146096
     let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365; // 0..=399
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of March-based year
     let mp = (5 * doy + 2) / 153; // March = 0
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + u32::from(month <= 2);
     (year, month, day)
 }
@@ -446,13 +464,14 @@ mod tests {
         while day * secs_per_day <= MAX_UNIX {
             let t = Timestamp::from_unix(day * secs_per_day).unwrap();
             assert_eq!(t.unix(), day * secs_per_day);
-            let expect = if prev.day() < days_in_month(prev.year(), prev.month()) {
-                (prev.year(), prev.month(), prev.day() + 1)
-            } else if prev.month() < 12 {
-                (prev.year(), prev.month() + 1, 1)
-            } else {
-                (prev.year() + 1, 1, 1)
-            };
+            let expect =
+                if u32::from(prev.day()) < days_in_month(prev.year().into(), prev.month().into()) {
+                    (prev.year(), prev.month(), prev.day() + 1)
+                } else if prev.month() < 12 {
+                    (prev.year(), prev.month() + 1, 1)
+                } else {
+                    (prev.year() + 1, 1, 1)
+                };
             assert_eq!((t.year(), t.month(), t.day()), expect, "{t}");
             prev = t;
             day += 1;
