@@ -28,6 +28,7 @@ pub(crate) trait Sink {
 }
 
 impl Sink for HmacSha256 {
+    #[cfg_attr(target_arch = "arm", inline(never))]
     fn put(&mut self, bytes: &[u8]) {
         self.update(bytes);
     }
@@ -41,7 +42,7 @@ pub(crate) struct Signing<'b> {
 
 impl Sink for Signing<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        self.mac.update(bytes);
+        self.mac.put(bytes);
         if let Some(copy) = &mut self.copy {
             copy.put(bytes);
         }
