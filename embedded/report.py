@@ -49,10 +49,7 @@ def flash(out, variant):
 
 
 def objdump():
-    found = shutil.which("llvm-objdump") or next(iter(sorted(glob.glob("/usr/lib/llvm-*/bin/llvm-objdump"))), None)
-    if not found:
-        sys.exit("report.py: llvm-objdump is missing (apt-get install llvm)")
-    return found
+    return tool("llvm-objdump")
 
 
 PANIC_ROOTS = re.compile(r"core::panicking::|panic_bounds_check|core::slice::index::.*_fail|"
@@ -71,6 +68,29 @@ def readable(symbol):
 
 # Code that is not the crate's and only passes a panic on.
 NOT_SITES = re.compile(r"^(core::|compiler_builtins::|main$|__stext$|probe::)")
+# The probe's own functions, into which the optimizer inlines the crate's
+# operations: a panicking call there is reported by the crate's source line.
+PROBE = re.compile(r"^probe::")
+
+
+def tool(name):
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/llvm-*/bin/{name}"))), None)
+    if not found:
+        sys.exit(f"report.py: {name} is missing (apt-get install llvm)")
+    return found
+
+
+def inlined_from(elf, address):
+    """The crate's function that the instruction at `address` was inlined
+    from (the innermost of the crate's frames), with the source line the
+    instruction comes from, or None."""
+    frames = subprocess.run([tool("llvm-symbolizer"), "--inlining", "--demangle", f"--obj={elf}", hex(address)],
+                            capture_output=True, text=True, check=True).stdout.split("\n")
+    for function, place in zip(frames[0::2], frames[1::2]):
+        if readable(function).startswith("ticketmatic_sign::"):
+            line = re.sub(r"^.*/(crate|library)/", "", place)
+            return f"{readable(function)} (at {line})"
+    return None
 
 
 def panic_sites(elf):
@@ -78,7 +98,7 @@ def panic_sites(elf):
     call straight into a panic (a bounds check, a length check...)."""
     text = subprocess.run([objdump(), "-d", "--demangle", "--no-show-raw-insn", elf],
                           capture_output=True, text=True, check=True).stdout
-    calls, current = {}, None
+    calls, call_sites, current = {}, [], None
     for line in text.splitlines():
         head = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
         if head:
@@ -90,6 +110,8 @@ def panic_sites(elf):
             callee = readable(call.group(1))
             if callee != current:
                 calls[current].add(callee)
+                if PROBE.match(current):
+                    call_sites.append((current, int(line.split(":")[0], 16), callee))
     reaches = {f for f in calls if PANIC_ROOTS.search(f)}
     changed = True
     while changed:
@@ -102,8 +124,14 @@ def panic_sites(elf):
     # does only that (core's length checks, generic_array's).
     panicky = {f for f in reaches if PANIC_ROOTS.search(f) or
                (re.match(r"^(core::|generic_array::)", f) and not calls[f] - reaches - {f})}
-    return {f: sorted(calls[f] & panicky) for f in sorted(reaches)
-            if f not in panicky and not NOT_SITES.match(f) and calls[f] & panicky}
+    sites = {f: sorted(calls[f] & panicky) for f in sorted(reaches)
+             if f not in panicky and not NOT_SITES.match(f) and calls[f] & panicky}
+    for function, address, callee in call_sites:
+        if callee in panicky:
+            origin = inlined_from(elf, address)
+            if origin:
+                sites.setdefault(f"{origin}, inlined into {function}", []).append(callee)
+    return sites
 
 
 def main():
