@@ -240,18 +240,18 @@ impl<'a> Signer<'a> {
         self.prefixed.clone()
     }
 
-    /// The signature of the message made of the prefix and `message`.
-    pub(crate) fn signature_of(&self, message: &impl Message) -> Result<Signature, Error> {
+    /// The HMAC of the message made of the prefix and `message`.
+    pub(crate) fn mac_of(&self, message: &impl Message) -> Result<HmacSha256, Error> {
         let mut out = Signing {
             mac: self.keyed(),
             copy: None,
         };
         message.emit(self, &mut out)?;
-        Ok(Signature::from_mac(out.mac))
+        Ok(out.mac)
     }
 
     /// Writes the message made of the prefix and `message` into `buf`: the
-    /// very bytes [`signature_of`](Self::signature_of) hashes, from the same code (the
+    /// very bytes [`mac_of`](Self::mac_of) hashes, from the same code (the
     /// same instance of it: one copy of each message's code, which is what
     /// WebAssembly and flash pay for).
     pub(crate) fn payload_of<'b>(
@@ -425,7 +425,8 @@ impl<'a> Signer<'a> {
         I::IntoIter: Clone,
         I::Item: Param,
     {
-        self.signature_of(&WidgetParams(params.into_iter()))
+        self.mac_of(&WidgetParams(params.into_iter()))
+            .map(Signature::from_mac)
     }
 
     /// Writes the exact message that [`widget_signature`](Self::widget_signature)
