@@ -43,7 +43,7 @@ impl Entry for Pair<'_> {
             decoded(self.name).cmp(decoded(other.name))
         }
     }
-    #[inline]
+    #[cfg_attr(not(target_arch = "arm"), inline)]
     fn key(&self) -> u64 {
         if self.plain_name {
             name_key(self.name.bytes())
@@ -57,7 +57,7 @@ impl Entry for Pair<'_> {
 }
 
 impl Pair<'_> {
-    #[inline]
+    #[cfg_attr(not(target_arch = "arm"), inline)]
     fn name_is(&self, literal: &str) -> bool {
         text_is(self.name, self.plain_name, literal)
     }
@@ -67,13 +67,13 @@ impl Pair<'_> {
     }
 
     /// Puts the decoded value.
-    #[inline]
+    #[cfg_attr(not(target_arch = "arm"), inline)]
     fn put_value(&self, out: &mut impl Sink) {
         put_text(out, self.value, self.plain_value);
     }
 
     /// Puts the decoded name and value.
-    #[inline]
+    #[cfg_attr(not(target_arch = "arm"), inline)]
     fn put(&self, out: &mut impl Sink) {
         put_text(out, self.name, self.plain_name);
         self.put_value(out);
@@ -242,7 +242,7 @@ impl Iterator for Decoded<'_> {
 }
 
 /// Whether form-encoded `text` decodes to `literal`; `plain`: it has no `%` or `+`.
-#[inline]
+#[cfg_attr(not(target_arch = "arm"), inline)]
 fn text_is(text: &str, plain: bool, literal: &str) -> bool {
     if plain {
         text == literal
@@ -252,7 +252,7 @@ fn text_is(text: &str, plain: bool, literal: &str) -> bool {
 }
 
 /// Puts the decoded form of `text`; `plain`: it has no `%` or `+`.
-#[inline]
+#[cfg_attr(not(target_arch = "arm"), inline)]
 fn put_text(out: &mut impl Sink, text: &str, plain: bool) {
     if plain {
         out.put_str(text);
