@@ -50,6 +50,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// On 32-bit ARM (microcontrollers, where flash is scarce and there is one
+// caller per operation) the code chooses size where elsewhere it chooses
+// speed: byte classes are bitmaps (`byteset`), the HMAC's update and clone
+// are single out-of-line copies, return-URL helpers are not marked for
+// inlining. Each such `cfg` says what it saved, measured by embedded/run.sh.
+
 #[cfg(any(feature = "std", test))]
 extern crate std;
 

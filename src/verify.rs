@@ -56,6 +56,8 @@ impl Entry for Pair<'_> {
     }
 }
 
+// The helpers of this module marked for inlining are, except on 32-bit ARM
+// (see lib.rs): 72 bytes of Cortex-M4 flash for 1.2% more instructions.
 impl Pair<'_> {
     #[cfg_attr(not(target_arch = "arm"), inline)]
     fn name_is(&self, literal: &str) -> bool {
