@@ -18,10 +18,11 @@ import struct
 import subprocess
 import sys
 
-# Budgets. Stack and header are the project's targets, and met (2,048 and
-# 1.09x when set). Flash is not yet: the target is 12 KiB; the budget is set
-# a little above the 15,460 bytes reached, so that it can only go down.
-FLASH_BUDGET = 16 * 1024  # everything, opt-level "s"
+# Budgets. Stack and header are the project's targets, and met (1,984 bytes
+# at most and 1.09x when last set). Flash is not: the target is 12 KiB; the
+# budget is set 668 bytes above the 13,668 reached, so that it can only go
+# down (it was 16 KiB over 15,460).
+FLASH_BUDGET = 14 * 1024  # everything, opt-level "s"
 FLASH_TARGET = 12 * 1024
 STACK_BUDGET = 2 * 1024  # any operation
 HEADER_BUDGET = 1.10  # header instructions / its floor
@@ -46,6 +47,54 @@ def sections(path):
 def flash(out, variant):
     s = sections(f"{out}/{variant}/{TARGET}/release/probe")
     return s.get(".text", 0) + s.get(".rodata", 0)
+
+
+# Where the bytes of "everything" come from, by the symbols' names. Code the
+# optimizer inlined counts where it landed: hmac's key setup inlined into
+# `Signer::new` is the crate's here.
+ORIGINS = [
+    ("the crate (and the probe's calls into it)", re.compile(r"^(ticketmatic_sign|probe)::|^<ticketmatic_sign::")),
+    ("hmac, sha2, digest, generic_array, block_buffer",
+     re.compile(r"^<?(hmac|sha2|digest|generic_array|block_buffer)::")),
+    ("core (`str::from_utf8`, and panic code if any)", re.compile(r"^<?core::")),
+    ("compiler_builtins (memcpy, memset, memcmp)", re.compile(r"^(<?compiler_builtins::|__aeabi_|mem)")),
+    ("the probe's entry and panic handler", re.compile(r"^(main|rust_begin_unwind|ticketmatic_panic_reached)$")),
+]
+
+
+def symbol_sizes(elf):
+    """{(name, kind): size} of the text (t/T) and read-only (r/R) symbols."""
+    out = subprocess.run([tool("llvm-nm"), "--size-sort", "-S", "--demangle", elf], capture_output=True, text=True,
+                         check=True).stdout
+    sizes = {}
+    for line in out.splitlines():
+        fields = line.split(None, 3)
+        if len(fields) == 4 and fields[2] in "tTrR":
+            sizes[(readable(fields[3]), fields[2].lower())] = int(fields[1], 16)
+    return sizes
+
+
+def flash_origins(out):
+    """[(origin, bytes)] of what "everything" adds at opt-level "s", summing
+    to the total (the rest is alignment padding)."""
+    probe, stub = (symbol_sizes(f"{out}/probe-s-{v}/{TARGET}/release/probe") for v in ("all", "stub"))
+    totals = {name: 0 for name, _ in ORIGINS}
+    totals["constants (.rodata: SHA-256's round constants, core's UTF-8 table, strings)"] = 0
+    for (name, kind), size in probe.items():
+        size -= stub.get((name, kind), 0)
+        if size == 0:
+            continue
+        if kind == "r":
+            totals["constants (.rodata: SHA-256's round constants, core's UTF-8 table, strings)"] += size
+            continue
+        origin = next((o for o, pattern in ORIGINS if pattern.search(name)), None)
+        if origin is None:
+            sys.exit(f"report.py: which library is {name!r} from? (add it to ORIGINS)")
+        totals[origin] += size
+    total = flash(out, "probe-s-all") - flash(out, "probe-s-stub")
+    rows = list(totals.items())
+    rows.append(("alignment padding", total - sum(totals.values())))
+    return rows
 
 
 def objdump():
@@ -152,6 +201,11 @@ def main():
         sizes[group] = row
         label = "everything" if group == "all" else group
         print(f"| {label} | {row[0]:,} | {row[1]:,} |")
+    print("\nWhere the bytes of everything at \"s\" come from:\n")
+    print("| from | bytes |")
+    print("|---|---:|")
+    for origin, size in flash_origins(args.out):
+        print(f"| {origin} | {size:,} |")
     if sizes["all"][0] > FLASH_BUDGET:
         over.append(f"flash {sizes['all'][0]:,} bytes > {FLASH_BUDGET:,}")
 
