@@ -113,19 +113,18 @@ impl Timestamp {
     /// ```
     pub fn parse(text: &str) -> Result<Self, Error> {
         let b = text.as_bytes();
-        if b.len() != Self::LEN {
-            return Err(Error::TimestampSyntax);
-        }
-        let shape_ok = b.iter().enumerate().all(|(i, &c)| match i {
-            4 | 7 => c == b'-',
-            10 => c == b'T',
-            13 | 16 => c == b':',
-            _ => c.is_ascii_digit(),
+        let text = <[u8; Self::LEN]>::try_from(b).map_err(|_| Error::TimestampSyntax)?;
+        // A digit where the template has one, else the template's byte.
+        let shape_ok = text.iter().zip(&TEMPLATE).all(|(&c, &t)| {
+            if t == b'0' {
+                c.is_ascii_digit()
+            } else {
+                c == t
+            }
         });
         if !shape_ok {
             return Err(Error::TimestampSyntax);
         }
-        let text = <[u8; Self::LEN]>::try_from(b).map_err(|_| Error::TimestampSyntax)?;
         check_fields(numbers(&text))?;
         Ok(Timestamp(text))
     }
@@ -188,7 +187,7 @@ impl Timestamp {
     /// The text of year, month, day, hour, minute and second, which callers
     /// guarantee are in range.
     fn format(numbers: [u32; 6]) -> Self {
-        let mut text = *b"0000-00-00T00:00:00";
+        let mut text = TEMPLATE;
         for (&(at, len), &number) in FIELDS.iter().zip(&numbers) {
             let mut rest = number;
             for digit in text
@@ -229,6 +228,9 @@ fn digits(b: &[u8]) -> u32 {
     b.iter()
         .fold(0, |acc, &c| acc * 10 + u32::from(c.wrapping_sub(b'0')))
 }
+
+/// The text form with every digit 0.
+const TEMPLATE: [u8; Timestamp::LEN] = *b"0000-00-00T00:00:00";
 
 /// Where the numbers of `YYYY-MM-DDTHH:MM:SS` are: offset and width of year,
 /// month, day, hour, minute and second.
