@@ -260,14 +260,21 @@ impl<'a> Signer<'a> {
         message: &impl Message,
         buf: &'b mut [u8],
     ) -> Result<&'b str, Error> {
-        let mut copy = Cursor::new(buf);
-        emit_prefix(self.access_key, self.account, &mut copy);
-        let mut out = Signing {
-            mac: self.keyed(),
-            copy: Some(copy),
-        };
+        let mut out = self.explaining(buf);
         message.emit(self, &mut out)?;
         out.copy.map_or(Err(Error::Write), Cursor::finish)
+    }
+
+    /// The sink of [`payload_of`](Self::payload_of), the prefix written:
+    /// the part that does not depend on the message, once in flash.
+    #[cfg_attr(target_arch = "arm", inline(never))]
+    fn explaining<'b>(&self, buf: &'b mut [u8]) -> Signing<'b> {
+        let mut copy = Cursor::new(buf);
+        emit_prefix(self.access_key, self.account, &mut copy);
+        Signing {
+            mac: self.keyed(),
+            copy: Some(copy),
+        }
     }
 
     // ----- API requests -----------------------------------------------------
