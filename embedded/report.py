@@ -20,9 +20,9 @@ import sys
 
 # Budgets. Stack and header are the project's targets, and met (1,984 bytes
 # at most and 1.09x when last set). Flash is not: the target is 12 KiB; the
-# budget is set 668 bytes above the 13,668 reached, so that it can only go
+# budget is set 324 bytes above the 13,500 reached, so that it can only go
 # down (it was 16 KiB over 15,460).
-FLASH_BUDGET = 14 * 1024  # everything, opt-level "s"
+FLASH_BUDGET = 13_824  # everything, opt-level "s"
 FLASH_TARGET = 12 * 1024
 STACK_BUDGET = 2 * 1024  # any operation
 HEADER_BUDGET = 1.10  # header instructions / its floor
@@ -189,7 +189,7 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--groups", required=True)
     args = parser.parse_args()
-    groups = args.groups.split() + ["all"]
+    groups = args.groups.split() + ["client", "all"]
     over = []
 
     print("\nFlash the crate adds (.text + .rodata, bytes, probe minus stub):\n")
@@ -199,7 +199,7 @@ def main():
     for group in groups:
         row = [flash(args.out, f"probe-{opt}-{group}") - flash(args.out, f"probe-{opt}-stub") for opt in "sz"]
         sizes[group] = row
-        label = "everything" if group == "all" else group
+        label = {"all": "everything", "client": "header, widget and return-url (all a client calls)"}.get(group, group)
         print(f"| {label} | {row[0]:,} | {row[1]:,} |")
     print("\nWhere the bytes of everything at \"s\" come from:\n")
     print("| from | bytes |")
