@@ -20,7 +20,7 @@ import sys
 
 # Budgets. Stack and header are the project's targets, and met (1,984 bytes
 # at most and 1.09x when last set). Flash is not: the target is 12 KiB; the
-# budget is set 324 bytes above the 13,500 reached, so that it can only go
+# budget is set 404 bytes above the 13,420 reached, so that it can only go
 # down (it was 16 KiB over 15,460).
 FLASH_BUDGET = 13_824  # everything, opt-level "s"
 FLASH_TARGET = 12 * 1024
@@ -58,7 +58,7 @@ ORIGINS = [
      re.compile(r"^<?(hmac|sha2|digest|generic_array|block_buffer)::")),
     ("core (`str::from_utf8`, and panic code if any)", re.compile(r"^<?core::")),
     ("compiler_builtins (memcpy, memset, memcmp)", re.compile(r"^(<?compiler_builtins::|__aeabi_|mem)")),
-    ("the probe's entry and panic handler", re.compile(r"^(main|rust_begin_unwind|ticketmatic_panic_reached)$")),
+    ("the probe's entry and panic handler, beside the stub's", re.compile(r"^(main|rust_begin_unwind|ticketmatic_panic_reached)$")),
 ]
 
 
