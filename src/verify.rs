@@ -46,7 +46,7 @@ impl Entry for Pair<'_> {
     #[cfg_attr(not(target_arch = "arm"), inline)]
     fn key(&self) -> u64 {
         if self.plain_name {
-            name_key(self.name.as_bytes().iter().copied())
+            name_key(self.name.bytes())
         } else {
             name_key(decoded(self.name))
         }
