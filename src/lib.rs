@@ -52,9 +52,9 @@
 
 // On 32-bit ARM (microcontrollers, where flash is scarce and there is one
 // caller per operation) the code chooses size where elsewhere it chooses
-// speed: byte classes are bitmaps (`byteset`), the HMAC's update and clone
-// are single out-of-line copies, return-URL helpers are not marked for
-// inlining. Each such `cfg` says what it saved, measured by embedded/run.sh.
+// speed, with `cfg(target_arch = "arm")`: byte classes are bitmaps
+// (`byteset`), and a few functions are kept out of line. Each such `cfg`
+// says what it saved, as embedded/run.sh measured it.
 
 #[cfg(any(feature = "std", test))]
 extern crate std;

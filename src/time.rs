@@ -161,27 +161,27 @@ impl Timestamp {
 
     /// The year, 1970-9999.
     pub fn year(&self) -> u16 {
-        numbers(&self.0)[0] as u16
+        number(&self.0, 0) as u16
     }
     /// The month, 1-12.
     pub fn month(&self) -> u8 {
-        numbers(&self.0)[1] as u8
+        number(&self.0, 1) as u8
     }
     /// The day of the month, 1-31.
     pub fn day(&self) -> u8 {
-        numbers(&self.0)[2] as u8
+        number(&self.0, 2) as u8
     }
     /// The hour, 0-23.
     pub fn hour(&self) -> u8 {
-        numbers(&self.0)[3] as u8
+        number(&self.0, 3) as u8
     }
     /// The minute, 0-59.
     pub fn minute(&self) -> u8 {
-        numbers(&self.0)[4] as u8
+        number(&self.0, 4) as u8
     }
     /// The second, 0-59.
     pub fn second(&self) -> u8 {
-        numbers(&self.0)[5] as u8
+        number(&self.0, 5) as u8
     }
 
     /// The text of year, month, day, hour, minute and second, which callers
@@ -240,10 +240,18 @@ const FIELDS: [(usize, usize); 6] = [(0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (
 /// digits the caller has checked).
 fn numbers(text: &[u8; Timestamp::LEN]) -> [u32; 6] {
     let mut numbers = [0; 6];
-    for (number, &(at, len)) in numbers.iter_mut().zip(&FIELDS) {
-        *number = text.get(at..at + len).map_or(0, digits);
+    for (field, slot) in numbers.iter_mut().enumerate() {
+        *slot = number(text, field);
     }
     numbers
+}
+
+/// Field `field` (0 for the year ... 5 for the second) of a timestamp's text.
+fn number(text: &[u8; Timestamp::LEN], field: usize) -> u32 {
+    FIELDS
+        .get(field)
+        .and_then(|&(at, len)| text.get(at..at + len))
+        .map_or(0, digits)
 }
 
 /// Year, month, day, hour, minute and second are a valid instant in range.
