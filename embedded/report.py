@@ -20,7 +20,7 @@ import sys
 
 # Budgets. Stack and header are the project's targets, and met (1,984 bytes
 # at most and 1.09x when last set). Flash is not: the target is 12 KiB; the
-# budget is set 392 bytes above the 13,432 reached, so that it can only go
+# budget is set 376 bytes above the 13,448 reached, so that it can only go
 # down (it was 16 KiB over 15,460).
 FLASH_BUDGET = 13_824  # everything, opt-level "s"
 FLASH_TARGET = 12 * 1024
