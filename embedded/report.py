@@ -62,6 +62,9 @@ ORIGINS = [
 ]
 
 
+CONSTANTS = "constants (.rodata: SHA-256's round constants, core's UTF-8 table, strings)"
+
+
 def symbol_sizes(elf):
     """{(name, kind): size} of the text (t/T) and read-only (r/R) symbols."""
     out = subprocess.run([tool("llvm-nm"), "--size-sort", "-S", "--demangle", elf], capture_output=True, text=True,
@@ -79,13 +82,13 @@ def flash_origins(out):
     to the total (the rest is alignment padding)."""
     probe, stub = (symbol_sizes(f"{out}/probe-s-{v}/{TARGET}/release/probe") for v in ("all", "stub"))
     totals = {name: 0 for name, _ in ORIGINS}
-    totals["constants (.rodata: SHA-256's round constants, core's UTF-8 table, strings)"] = 0
+    totals[CONSTANTS] = 0
     for (name, kind), size in probe.items():
         size -= stub.get((name, kind), 0)
         if size == 0:
             continue
         if kind == "r":
-            totals["constants (.rodata: SHA-256's round constants, core's UTF-8 table, strings)"] += size
+            totals[CONSTANTS] += size
             continue
         origin = next((o for o, pattern in ORIGINS if pattern.search(name)), None)
         if origin is None:

@@ -169,8 +169,8 @@ where
             // list are larger than every one held, and one integer
             // comparison says so (200 parameters: 17% less time on x86-64).
             // Only where stack and code are cheap: on the Cortex-M4 it cost
-            // 8 bytes of stack (over the 2 KiB budget) and 156 of flash, in
-            // WebAssembly 111 bytes; without it the binary search below
+            // 8 bytes of stack (then over the 2 KiB budget) and 156 of flash,
+            // in WebAssembly 111 bytes; without it the binary search below
             // comes to the same answer.
             #[cfg(target_pointer_width = "64")]
             if len == CHUNK && key > keys[usize::from(order[CHUNK - 1]) % CHUNK] {
