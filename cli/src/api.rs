@@ -10,6 +10,7 @@ use ticketmatic_sign::{Signer, Timestamp};
 use crate::credentials::Credentials;
 use crate::files::Destination;
 use crate::http::{agent, failed};
+use crate::output::write_failed;
 use crate::Failure;
 
 #[derive(Args)]
@@ -218,7 +219,8 @@ fn single(
             }
         }
         head.push('\n');
-        out.write_all(head.as_bytes()).map_err(write_failed)?;
+        out.write_all(head.as_bytes())
+            .map_err(write_failed("the answer"))?;
     }
     let text = response
         .into_string()
@@ -230,11 +232,12 @@ fn single(
         }
         _ => text,
     };
-    out.write_all(shown.as_bytes()).map_err(write_failed)?;
+    out.write_all(shown.as_bytes())
+        .map_err(write_failed("the answer"))?;
     if !shown.ends_with('\n') {
-        out.write_all(b"\n").map_err(write_failed)?;
+        out.write_all(b"\n").map_err(write_failed("the answer"))?;
     }
-    out.flush().map_err(write_failed)
+    out.flush().map_err(write_failed("the answer"))
 }
 
 /// Pages through a list answer, `limit` items at a time (the query's own
@@ -255,7 +258,7 @@ fn paginate(
     let mut out = destination.writer();
     let mut first = true;
     if !jsonl {
-        out.write_all(b"[").map_err(write_failed)?;
+        out.write_all(b"[").map_err(write_failed("the answer"))?;
     }
     loop {
         let mut page = url.clone();
@@ -288,11 +291,12 @@ fn paginate(
                 (false, true) => b"\n",
                 (false, false) => b",\n",
             };
-            out.write_all(separator).map_err(write_failed)?;
+            out.write_all(separator)
+                .map_err(write_failed("the answer"))?;
             out.write_all(item.to_string().as_bytes())
-                .map_err(write_failed)?;
+                .map_err(write_failed("the answer"))?;
             if jsonl {
-                out.write_all(b"\n").map_err(write_failed)?;
+                out.write_all(b"\n").map_err(write_failed("the answer"))?;
             }
             first = false;
         }
@@ -302,17 +306,10 @@ fn paginate(
         }
     }
     if !jsonl {
-        out.write_all(b"\n]\n").map_err(write_failed)?;
+        out.write_all(b"\n]\n")
+            .map_err(write_failed("the answer"))?;
     }
-    out.flush().map_err(write_failed)
-}
-
-fn write_failed(e: std::io::Error) -> Failure {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Failure::quiet()
-    } else {
-        Failure::io(format!("writing the answer: {e}"))
-    }
+    out.flush().map_err(write_failed("the answer"))
 }
 
 #[cfg(test)]

@@ -94,8 +94,9 @@ pub fn run(command: Conformance) -> Result<String, Failure> {
     match command {
         Conformance::Adapter => {
             let stdin = std::io::stdin().lock();
-            kit::reference::serve(stdin, std::io::stdout().lock())
-                .map_err(|e| format!("reference adapter: {e}"))?;
+            kit::reference::serve(stdin, std::io::stdout().lock()).map_err(
+                crate::output::write_failed("the reference adapter's answers"),
+            )?;
             Ok(String::new())
         }
         Conformance::Cases(args) => {

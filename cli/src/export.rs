@@ -15,6 +15,7 @@ use ticketmatic_sign::{Signer, Timestamp};
 
 use crate::files::Destination;
 use crate::http::{agent, api_url, failed, refusal};
+use crate::output::{self, write_failed};
 use crate::Failure;
 
 /// The longest wait honoured for a 429, in seconds.
@@ -89,11 +90,14 @@ pub fn run(signer: &Signer<'_>, args: ExportArgs) -> Result<(), Failure> {
         Ok(stats) => {
             destination.commit()?;
             let secs = started.elapsed().as_secs_f64();
-            eprintln!(
-                "tm: exported {} records, {} bytes in {secs:.1} s",
-                stats.records, stats.bytes
-            );
-            Ok(())
+            let records = match stats.records {
+                1 => "1 record".to_owned(),
+                n => format!("{n} records"),
+            };
+            output::stderr(&format!(
+                "tm: exported {records}, {} bytes in {secs:.1} s\n",
+                stats.bytes
+            ))
         }
         Err(failure) => {
             destination.abandon();
@@ -121,7 +125,7 @@ fn post_with_retry(
             Ok(response) => return Ok(response),
             Err(ureq::Error::Status(429, response)) if retries < max_retries => {
                 retries += 1;
-                wait_out(response, retries, max_retries);
+                wait_out(response, retries, max_retries)?;
             }
             Err(ureq::Error::Status(429, response)) => {
                 let body = response.into_string().unwrap_or_default();
@@ -137,7 +141,7 @@ fn post_with_retry(
 
 /// Waits as a 429 asks: `Retry-After` seconds, else the queue status's
 /// `backoff` milliseconds, else a second; counting down on a terminal.
-fn wait_out(response: ureq::Response, retry: u32, max_retries: u32) {
+fn wait_out(response: ureq::Response, retry: u32, max_retries: u32) -> Result<(), Failure> {
     let header = response
         .header("Retry-After")
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -162,19 +166,19 @@ fn wait_out(response: ureq::Response, retry: u32, max_retries: u32) {
         )
     };
     if !std::io::stderr().is_terminal() {
-        eprintln!("{}", say(wait));
+        output::stderr(&format!("{}\n", say(wait)))?;
         std::thread::sleep(wait);
-        return;
+        return Ok(());
     }
     let end = Instant::now() + wait;
     while let Some(left) = end
         .checked_duration_since(Instant::now())
         .filter(|d| !d.is_zero())
     {
-        eprint!("\r{}   ", say(left));
+        output::stderr(&format!("\r{}   ", say(left)))?;
         std::thread::sleep(left.min(Duration::from_secs(1)));
     }
-    eprintln!();
+    output::stderr("\n")
 }
 
 struct Stats {
@@ -192,15 +196,6 @@ fn broken(url: &str, stats: &Stats, why: &str) -> Failure {
 
 fn not_json(url: &str, record: u64, why: impl std::fmt::Display) -> Failure {
     Failure::no(format!("POST {url}: line {record} is not JSON: {why}"))
-}
-
-/// Writing failed: a closed pipe (`tm export | head`) ends quietly.
-fn write_failed(e: std::io::Error) -> Failure {
-    if e.kind() == ErrorKind::BrokenPipe {
-        Failure::quiet()
-    } else {
-        Failure::io(format!("writing the export: {e}"))
-    }
 }
 
 /// Reads `from` on a thread of its own, in blocks, so that receiving the
@@ -298,14 +293,14 @@ fn for_each_line(
         if progress && shown.elapsed() > Duration::from_millis(200) {
             shown = Instant::now();
             let rate = stats.records as f64 / started.elapsed().as_secs_f64();
-            eprint!(
+            output::stderr(&format!(
                 "\r{} records, {} bytes, {rate:.0} records/s",
                 stats.records, stats.bytes
-            );
+            ))?;
         }
     }
     if progress {
-        eprintln!();
+        output::stderr("\n")?;
     }
     if !carry.is_empty() {
         return Err(broken(url, &stats, "the last line has no newline"));
@@ -327,9 +322,9 @@ fn copy_jsonl(
                 .map(drop)
                 .map_err(|e| not_json(url, stats.records, e))
         },
-        |lines| to.write_all(lines).map_err(write_failed),
+        |lines| to.write_all(lines).map_err(write_failed("the export")),
     )?;
-    to.flush().map_err(write_failed)?;
+    to.flush().map_err(write_failed("the export"))?;
     Ok(stats)
 }
 
@@ -338,7 +333,7 @@ fn copy_csv(from: impl Read + Send + 'static, to: impl Write, url: &str) -> Resu
     let mut writer = csv::Writer::from_writer(to);
     let mut header: Option<Vec<String>> = None;
     let csv_failed = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => write_failed(e),
+        csv::ErrorKind::Io(e) => write_failed("the export")(e),
         other => Failure::io(format!("writing the export: {other:?}")),
     };
     let records = |line: &[u8], stats: &Stats| {
@@ -365,7 +360,7 @@ fn copy_csv(from: impl Read + Send + 'static, to: impl Write, url: &str) -> Resu
             .map_err(csv_failed)
     };
     let stats = for_each_line(from, url, records, |_| Ok(()))?;
-    writer.flush().map_err(write_failed)?;
+    writer.flush().map_err(write_failed("the export"))?;
     Ok(stats)
 }
 

@@ -82,7 +82,7 @@ pub fn time(signer: &Signer<'_>) -> Result<String, Failure> {
     );
     if outside {
         // The report, and exit 1: the check said no.
-        println!("{report}");
+        crate::output::stdout(format!("{report}\n").as_bytes())?;
         return Err(Failure::no(format!(
             "this machine's clock is {} s {direction} the server's: fix the clock (or NTP)",
             diff.unsigned_abs()

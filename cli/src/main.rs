@@ -13,6 +13,7 @@ mod failure;
 mod files;
 mod http;
 mod mock;
+mod output;
 mod signing;
 
 use std::process::ExitCode;
@@ -136,30 +137,53 @@ enum Explain {
 
 fn main() -> ExitCode {
     files::clean_up_on_signals();
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(output) => {
-            // Commands that stream their output themselves return nothing.
-            if !output.is_empty() {
-                println!("{output}");
-            }
-            ExitCode::SUCCESS
+    let done = parse().and_then(run).and_then(|output| {
+        // Commands that stream their output themselves return nothing.
+        if output.is_empty() {
+            return Ok(());
         }
+        output::stdout(format!("{output}\n").as_bytes())
+    });
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             if !failure.message.is_empty() {
-                eprintln!("tm: {}", failure.message);
+                // Nowhere is left to report a failure to show this one.
+                let _ = output::stderr(&format!("tm: {}\n", failure.message));
             }
             ExitCode::from(failure.exit)
         }
     }
 }
 
+/// The command line; help, version and usage errors are printed here,
+/// through clap, with their own exit statuses (0 and 2).
+fn parse() -> Result<Cli, Failure> {
+    Cli::try_parse().map_err(|e| {
+        let exit = u8::try_from(e.exit_code()).unwrap_or(2);
+        match e.print() {
+            // A reader that went away does not change what the words meant.
+            Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                output::write_failed("the usage text")(error)
+            }
+            _ => Failure {
+                message: String::new(),
+                exit,
+            },
+        }
+    })
+}
+
 fn run(cli: Cli) -> Result<String, Failure> {
     let command = match cli.command {
         Command::Conformance(command) => return conformance::run(command),
         Command::Completions { shell } => {
+            // clap_complete panics when its writer fails: it writes to
+            // memory, and the script goes out as any other output does.
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "tm", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "tm", &mut script);
+            output::stdout(&script)?;
             return Ok(String::new());
         }
         Command::Keyed(command) => command,

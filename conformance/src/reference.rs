@@ -58,7 +58,11 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> std::io::Result<()>
             Err(e) => {
                 // An answer per line is the protocol; a line that is not a
                 // message cannot be answered.
-                eprintln!("reference adapter: not JSON ({e}): {line}");
+                // Best effort: the runner reads our stdout, not this.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "reference adapter: not JSON ({e}): {line}"
+                );
                 continue;
             }
         };
@@ -80,7 +84,10 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> std::io::Result<()>
                 protocol::answer_message(seq, &answer)
             }
             _ => {
-                eprintln!("reference adapter: unknown message: {line}");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "reference adapter: unknown message: {line}"
+                );
                 continue;
             }
         };

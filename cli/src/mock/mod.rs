@@ -19,7 +19,6 @@ mod routes;
 mod server;
 mod widgets;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -136,7 +135,7 @@ pub struct State {
 
 /// Serves until the process is stopped. Prints `listening on URL` first, so
 /// that a script (or a test) can read where to connect.
-pub fn run(credentials: Credentials, options: Options) -> Result<(), String> {
+pub fn run(credentials: Credentials, options: Options) -> Result<(), crate::Failure> {
     let widget = match &options.widget_credentials {
         Some(file) => Credentials::from_file(file, None).map_err(|f| f.message)?,
         None => credentials.clone(),
@@ -153,7 +152,9 @@ pub fn run(credentials: Credentials, options: Options) -> Result<(), String> {
         .transpose()?
         .map(std::sync::Arc::new);
     if options.max_connections == 0 || options.idle_timeout == 0 {
-        return Err("--max-connections and --idle-timeout must be at least 1".into());
+        return Err(crate::Failure::usage(
+            "--max-connections and --idle-timeout must be at least 1",
+        ));
     }
     let state = State {
         api: credentials.into(),
@@ -174,10 +175,9 @@ pub fn run(credentials: Credentials, options: Options) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
-        println!("listening on http://{address}");
-        std::io::stdout().flush().map_err(|e| e.to_string())?;
+        crate::output::stdout(format!("listening on http://{address}\n").as_bytes())?;
         server::serve(listener, state).await;
-        Ok(())
+        Ok::<(), crate::Failure>(())
     })
 }
 

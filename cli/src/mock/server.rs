@@ -42,7 +42,7 @@ pub async fn serve(listener: TcpListener, state: State) {
             Ok((stream, _)) => stream,
             Err(e) => {
                 // Out of file descriptors and the like: wait, and go on.
-                eprintln!("mock server: accept: {e}");
+                crate::output::note(format_args!("mock server: accept: {e}"));
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
