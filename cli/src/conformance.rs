@@ -33,11 +33,12 @@ pub enum Conformance {
 
 #[derive(Args)]
 pub struct Selection {
-    /// Also run the cases of this vectors file (repeatable).
+    /// The cases of this vectors file too, after the built-in ones
+    /// (repeatable).
     #[arg(long = "cases", value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// How many cases to generate.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// How many cases to generate, at most 100000.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = parse_count)]
     generate: usize,
     /// The generator's seed [default: from the clock; printed in the report].
     #[arg(long, value_name = "S")]
@@ -80,6 +81,16 @@ enum ReportFormat {
     Text,
     Json,
     Junit,
+}
+
+fn parse_count(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= kit::MAX_GENERATED => Ok(n),
+        _ => Err(format!(
+            "give a whole number from 0 to {} (the cases are held in memory)",
+            kit::MAX_GENERATED
+        )),
+    }
 }
 
 fn parse_kind(name: &str) -> Result<Kind, String> {

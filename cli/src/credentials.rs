@@ -83,10 +83,30 @@ impl Credentials {
                      TM_ACCOUNT, TM_ACCESS_KEY or TM_SECRET_KEY variables are set",
                 ));
             }
+            let set: Vec<&str> = [(&account, NAMES[0]), (&key, NAMES[1]), (&secret, NAMES[2])]
+                .iter()
+                .filter(|(value, _)| value.is_some())
+                .map(|(_, name)| *name)
+                .collect();
             let missing = |name: &str| {
+                if set.is_empty() {
+                    return Failure::usage(format!(
+                        "{name} is not set (set TM_ACCOUNT, TM_ACCESS_KEY and TM_SECRET_KEY, or \
+                         use --credentials FILE, ~/.config/tm/credentials, or --demo)"
+                    ));
+                }
+                let file = if default_exists {
+                    "~/.config/tm/credentials is not read"
+                } else {
+                    "no credentials file is read"
+                };
+                let absent: Vec<&str> = NAMES.into_iter().filter(|n| !set.contains(n)).collect();
                 Failure::usage(format!(
-                    "{name} is not set (set TM_ACCOUNT, TM_ACCESS_KEY and TM_SECRET_KEY, or use \
-                     --credentials FILE, ~/.config/tm/credentials, or --demo)"
+                    "{name} is not set: the environment sets {} and so takes precedence \
+                     ({file}); set {} too, or unset {} to use the file",
+                    set.join(" and "),
+                    absent.join(" and "),
+                    set.join(" and "),
                 ))
             };
             return Self::checked(
@@ -107,7 +127,12 @@ impl Credentials {
         let shown = path.display().to_string();
         let fail = |message: String| Failure::usage(format!("credentials file {shown}: {message}"));
         check_private(path).map_err(fail)?;
-        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            Failure::usage(format!("{shown}:{line}: not valid UTF-8"))
+        })?;
         let sections = parse(&text, &shown)?;
         let wanted = profile.unwrap_or("");
         let chosen = sections
@@ -218,14 +243,22 @@ fn default_file() -> Option<PathBuf> {
     Some(config.join("tm").join("credentials"))
 }
 
-/// Refuses a file that others may read or write, as ssh does for keys.
+/// Refuses what is not a regular file (a directory, `/dev/null`: nothing
+/// to read keys from) and a file that others may read or write, as ssh
+/// does for keys.
 #[cfg(unix)]
 fn check_private(path: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path)
-        .map_err(|e| e.to_string())?
-        .permissions()
-        .mode();
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file"
+        };
+        return Err(format!("{kind}: give the file that holds the keys"));
+    }
+    let mode = meta.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(format!(
             "others may read it (mode {:03o}): it holds a secret; run chmod 600 {}",

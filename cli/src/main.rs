@@ -133,6 +133,12 @@ enum Explain {
     Header(signing::HeaderArgs),
     /// The text a widget URL's signature signs.
     WidgetUrl(signing::WidgetArgs),
+    /// The text a return URL's signature must sign, beside the signature
+    /// the URL carries and whether they agree.
+    ReturnUrl {
+        /// The URL Ticketmatic redirected to, or the part after '?'.
+        url: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -220,5 +226,6 @@ fn run(cli: Cli) -> Result<String, Failure> {
         Keyed::VerifyReturnUrl { url } => signing::verify_return_url(&signer, &url),
         Keyed::Explain(Explain::Header(args)) => signing::explain_header(&signer, &args),
         Keyed::Explain(Explain::WidgetUrl(args)) => signing::explain_widget(&signer, &args),
+        Keyed::Explain(Explain::ReturnUrl { url }) => signing::explain_return_url(&signer, &url),
     }
 }

@@ -10,7 +10,7 @@ use crate::Failure;
 pub struct HeaderArgs {
     /// The request time (UTC): now, Unix seconds, or YYYY-MM-DDTHH:MM:SS (a
     /// trailing Z is fine) [default: now]
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = parse_time, allow_hyphen_values = true)]
     at: Option<When>,
 }
 
@@ -34,9 +34,14 @@ fn parse_time(text: &str) -> Result<When, String> {
     if text == "now" {
         return Ok(When::Now);
     }
-    let parsed = match text.parse::<i64>() {
-        Ok(secs) => Timestamp::from_unix(secs),
-        Err(_) => Timestamp::parse(text.strip_suffix('Z').unwrap_or(text)),
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let parsed = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        // Unix seconds; a number too large for any clock is out of range.
+        text.parse::<i64>()
+            .map_err(|_| Error::TimeOutOfRange)
+            .and_then(Timestamp::from_unix)
+    } else {
+        Timestamp::parse(text.strip_suffix('Z').unwrap_or(text))
     };
     parsed.map(When::At).map_err(|e| {
         format!(
@@ -83,34 +88,95 @@ pub fn explain_widget(signer: &Signer<'_>, args: &WidgetArgs) -> Result<String, 
     grown(|buf| signer.widget_payload(&args.params, buf)).map_err(|e| about_params(e, &args.params))
 }
 
-/// `tm verify-return-url`: "valid", or why not (exit 1). Byte offsets in
-/// errors count in the text as given, not in its query.
+/// `tm verify-return-url`: "valid", or why not (exit 1).
 pub fn verify_return_url(signer: &Signer<'_>, given: &str) -> Result<String, Failure> {
-    let start = given.find('?').map_or(0, |at| at + 1);
-    let query = &given[start..];
-    let query = query.split_once('#').map_or(query, |(q, _)| q);
-    let shift = |offset: usize| offset + start;
-    match signer.verify_return_url(query) {
+    let query = ReturnQuery::of(given);
+    match signer.verify_return_url(query.text) {
         Ok(()) => Ok("valid".to_owned()),
-        Err(e @ (Error::BadAccessKey | Error::SignatureMissing | Error::SignatureMismatch)) => {
-            Err(Failure::no(e.to_string()))
+        Err(e) => Err(query.refusal(signer, e)),
+    }
+}
+
+/// `tm explain return-url`: the signed text, the URL's signature, and the
+/// verdict; exit 0 whatever the verdict, 2 for a query that cannot be read.
+pub fn explain_return_url(signer: &Signer<'_>, given: &str) -> Result<String, Failure> {
+    let query = ReturnQuery::of(given);
+    let payload = grown(|buf| signer.return_url_payload(query.text, buf))
+        .map_err(|e| query.refusal(signer, e))?;
+    let verdict = match signer.verify_return_url(query.text) {
+        Ok(()) => "valid: the signature is the signed text's".to_owned(),
+        Err(Error::SignatureMismatch) => {
+            "does not match: the signature is not the signed text's under this secret key".into()
         }
-        // A query that cannot be read is bad input, not a verdict.
-        Err(e) => Err(Failure::usage(
-            match e {
-                Error::BadEscape { offset } => Error::BadEscape {
-                    offset: shift(offset),
-                },
-                Error::InvalidUtf8(Field::Query(offset)) => {
-                    Error::InvalidUtf8(Field::Query(shift(offset)))
-                }
-                Error::DuplicateName(Field::Query(offset)) => {
-                    Error::DuplicateName(Field::Query(shift(offset)))
-                }
-                other => other,
+        Err(e) => query.refusal(signer, e).message,
+    };
+    let signature = query.get("signature").unwrap_or_else(|| "(none)".into());
+    Ok(format!(
+        "signed text: {payload}\nsignature:   {signature}\nverdict:     {verdict}"
+    ))
+}
+
+/// The query of a return URL as the user gave it: the whole text, the part
+/// after `?`, without a `#fragment`.
+struct ReturnQuery<'a> {
+    text: &'a str,
+    /// Where `text` starts in what was given: error offsets count from there.
+    start: usize,
+}
+
+impl<'a> ReturnQuery<'a> {
+    fn of(given: &'a str) -> Self {
+        let start = given.find('?').map_or(0, |at| at + 1);
+        let query = &given[start..];
+        let text = query.split_once('#').map_or(query, |(q, _)| q);
+        ReturnQuery { text, start }
+    }
+
+    /// A parameter's decoded value, for messages only (the crate decides).
+    fn get(&self, name: &str) -> Option<String> {
+        url::form_urlencoded::parse(self.text.as_bytes())
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
+    /// What to tell the user: a verdict (exit 1) that says what was
+    /// compared, or a query that cannot be read (exit 2), its byte offsets
+    /// counted in the text as given.
+    fn refusal(&self, signer: &Signer<'_>, e: Error) -> Failure {
+        let shift = |offset: usize| offset + self.start;
+        match e {
+            Error::BadAccessKey => Failure::no(match self.get("accesskey") {
+                None => "the query has no accesskey parameter".to_owned(),
+                Some(key) => format!(
+                    "the query's accesskey is '{key}', this signer's is '{}'",
+                    signer.access_key()
+                ),
+            }),
+            Error::SignatureMissing => Failure::no(e.to_string()),
+            Error::SignatureMismatch => {
+                let payload = grown(|buf| signer.return_url_payload(self.text, buf))
+                    .unwrap_or_default();
+                Failure::no(format!(
+                    "{e}: the query's signature {} is not that of the signed text \
+                     '{payload}' under this secret key (a changed parameter, or another key \
+                     pair; tm explain return-url shows both)",
+                    self.get("signature").unwrap_or_default()
+                ))
             }
-            .to_string(),
-        )),
+            Error::BadEscape { offset } => Failure::usage(
+                Error::BadEscape {
+                    offset: shift(offset),
+                }
+                .to_string(),
+            ),
+            Error::InvalidUtf8(Field::Query(offset)) => {
+                Failure::usage(Error::InvalidUtf8(Field::Query(shift(offset))).to_string())
+            }
+            Error::DuplicateName(Field::Query(offset)) => {
+                Failure::usage(Error::DuplicateName(Field::Query(shift(offset))).to_string())
+            }
+            other => Failure::usage(other.to_string()),
+        }
     }
 }
 

@@ -32,7 +32,16 @@ pub fn rules() -> &'static [Rule] {
 }
 
 /// `count` cases for `seed`, with their expected results.
+/// The most cases one call generates: they are all held in memory (about
+/// 1 KiB each), so a count is bounded before anything is allocated.
+pub const MAX_GENERATED: usize = 100_000;
+
+///
+/// # Panics
+///
+/// When `count` is over [`MAX_GENERATED`].
 pub fn generate(count: usize, seed: u64) -> Vec<Vector> {
+    assert!(count <= MAX_GENERATED, "at most {MAX_GENERATED} cases");
     (0..count)
         .map(|index| {
             let rule = &RULES[index % RULES.len()];

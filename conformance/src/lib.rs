@@ -28,7 +28,7 @@ mod verdict;
 
 pub use case::{builtin_vectors, parse_vectors, vectors_file, Case, Kind, Vector, FORMAT};
 pub use flags::of as flags_of;
-pub use generate::{generate, rules, Rule};
+pub use generate::{generate, rules, Rule, MAX_GENERATED};
 pub use report::{counts_line, render, Format, Origin};
 pub use run::{run, CaseResult, Counts, Options, Report};
 pub use verdict::{judge, Failure, FieldDiff, Payloads, Verdict};
