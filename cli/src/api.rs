@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::Value;
-use ticketmatic_sign::{Signer, Timestamp};
+use ticketmatic_sign::Signer;
 
 use crate::credentials::Credentials;
 use crate::files::Destination;
-use crate::http::{agent, failed};
+use crate::http::{refusal, Http, Signed, Timeout};
 use crate::output::write_failed;
 use crate::Failure;
 
@@ -20,17 +20,23 @@ pub struct ApiArgs {
     /// host; a query string may follow.
     #[arg(value_name = "PATH_OR_URL")]
     path: String,
-    /// The HTTP method [default: GET, or POST with -d or -f].
-    #[arg(short = 'X', long, value_name = "METHOD")]
+    /// The HTTP method [default: GET, or POST with -d, -f or -F].
+    #[arg(short = 'X', long, value_name = "METHOD", value_parser = parse_method)]
     method: Option<String>,
     /// The JSON body, @FILE to read it from a file, or @- from standard input.
-    #[arg(short, long, value_name = "JSON", conflicts_with = "field")]
+    #[arg(short, long, value_name = "JSON", conflicts_with_all = ["field", "typed_field"])]
     data: Option<String>,
     /// A field of the JSON body as text (with -X GET, a query parameter);
     /// repeatable.
     #[arg(short, long, value_name = "NAME=VALUE", value_parser = name_value)]
     field: Vec<(String, String)>,
-    /// Print the status line and the response headers first.
+    /// A typed field, as gh api's -F: true, false, null and whole numbers
+    /// become JSON literals (-F limit=3 sends "limit": 3), @FILE the file's
+    /// text; anything else text. Repeatable.
+    #[arg(short = 'F', long, value_name = "NAME=VALUE", value_parser = name_value)]
+    typed_field: Vec<(String, String)>,
+    /// Print the status line and the response headers first, for every
+    /// answer (errors too: a 429's Retry-After).
     #[arg(short, long)]
     include: bool,
     /// Follow limit and offset over a list answer ({"data": [...],
@@ -40,9 +46,21 @@ pub struct ApiArgs {
     /// With --paginate: one item per line (JSON Lines) instead of an array.
     #[arg(long, requires = "paginate")]
     jsonl: bool,
-    /// Write the answer to FILE instead of standard output.
+    /// Write the answer to FILE instead of standard output (written whole
+    /// or not at all; see `tm export --help` for devices and links).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    timeout: Timeout,
+}
+
+/// An HTTP method: a token of letters (GET, POST, PUT, DELETE, PATCH...),
+/// upper-cased.
+fn parse_method(text: &str) -> Result<String, String> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err("not an HTTP method: letters only, like GET, POST, PUT or DELETE".into());
+    }
+    Ok(text.to_ascii_uppercase())
 }
 
 fn name_value(text: &str) -> Result<(String, String), String> {
@@ -65,7 +83,17 @@ struct Target {
 fn target(base: &str, account: &str, given: &str) -> Result<Target, Failure> {
     let base =
         url::Url::parse(base).map_err(|e| Failure::usage(format!("--base-url {base}: {e}")))?;
-    let url = if given.starts_with("http://") || given.starts_with("https://") {
+    if given.trim().is_empty() {
+        return Err(Failure::usage(
+            "the path is empty: give a path under /api/1/{account}/ (events), or a URL",
+        ));
+    }
+    let url = if let Some(scheme) = scheme_of(given) {
+        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+            return Err(Failure::usage(format!(
+                "{given}: a {scheme}: URL; tm api takes http:// or https:// URLs, or paths"
+            )));
+        }
         let url = url::Url::parse(given).map_err(|e| Failure::usage(format!("{given}: {e}")))?;
         if url.origin() != base.origin() {
             return Err(Failure::usage(format!(
@@ -101,18 +129,34 @@ fn target(base: &str, account: &str, given: &str) -> Result<Target, Failure> {
     Ok(Target { url, account })
 }
 
+/// The scheme a URL starts with (RFC 3986: a letter, then letters, digits,
+/// `+`, `-` or `.`, then `:`); `None` for a path.
+fn scheme_of(given: &str) -> Option<&str> {
+    let (scheme, _) = given.split_once(':')?;
+    let mut bytes = scheme.bytes();
+    let first = bytes.next()?;
+    (first.is_ascii_alphabetic()
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+    .then_some(scheme)
+}
+
 pub fn run(credentials: &Credentials, base_url: &str, args: ApiArgs) -> Result<(), Failure> {
     let mut target = target(base_url, &credentials.account, &args.path)?;
-    let body = body(&args)?;
+    let fields = fields(&args)?;
+    let body = body(&args, &fields)?;
     let method = match &args.method {
-        Some(method) => method.to_ascii_uppercase(),
+        Some(method) => method.clone(),
         None if body.is_some() => "POST".into(),
         None => "GET".into(),
     };
     if method == "GET" {
         let mut query = target.url.query_pairs_mut();
-        for (name, value) in &args.field {
-            query.append_pair(name, value);
+        for (name, value) in &fields {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            query.append_pair(name, &text);
         }
     }
     if target.url.query() == Some("") {
@@ -124,19 +168,19 @@ pub fn run(credentials: &Credentials, base_url: &str, args: ApiArgs) -> Result<(
         credentials.secret_key.as_bytes(),
         &target.account,
     )?;
+    let http = Http::new(args.timeout);
     let mut destination = Destination::create(args.output.as_deref())?;
     let written = if args.paginate {
-        paginate(&signer, &target.url, args.jsonl, &mut destination)
+        paginate(&http, &signer, &target.url, args.jsonl, &mut destination)
     } else {
         let body = if method == "GET" { None } else { body };
-        single(
-            &signer,
-            &method,
-            &target.url,
-            body.as_deref(),
-            args.include,
-            &mut destination,
-        )
+        let request = Request {
+            http: &http,
+            signer: &signer,
+            method: &method,
+            url: &target.url,
+        };
+        single(&request, body.as_deref(), args.include, &mut destination)
     };
     match written {
         Ok(()) => destination.commit(),
@@ -147,27 +191,62 @@ pub fn run(credentials: &Credentials, base_url: &str, args: ApiArgs) -> Result<(
     }
 }
 
-/// The request body: `-d` as given (checked to be JSON), or the `-f` fields
-/// as a JSON object.
-fn body(args: &ApiArgs) -> Result<Option<String>, Failure> {
-    let text = match args.data.as_deref() {
-        Some("@-") => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Failure::io(format!("-d @-: standard input: {e}")))?;
-            text
+/// The `-f` and `-F` fields in order of kind (text, then typed), each name
+/// once: a JSON object cannot hold a name twice.
+fn fields(args: &ApiArgs) -> Result<Vec<(String, Value)>, Failure> {
+    let mut fields: Vec<(String, Value)> = Vec::new();
+    let typed = args.typed_field.iter().map(|(n, v)| (n, v, true));
+    for (name, value, is_typed) in args.field.iter().map(|(n, v)| (n, v, false)).chain(typed) {
+        if fields.iter().any(|(n, _)| n == name) {
+            return Err(Failure::usage(format!(
+                "field {name} is given twice (-f/-F)"
+            )));
         }
-        Some(data) if data.starts_with('@') => std::fs::read_to_string(&data[1..])
-            .map_err(|e| Failure::usage(format!("-d {data}: {e}")))?,
+        let value = if is_typed {
+            typed_value(name, value)?
+        } else {
+            Value::String(value.clone())
+        };
+        fields.push((name.clone(), value));
+    }
+    Ok(fields)
+}
+
+/// A `-F` value: a JSON literal where it is one, a file's text for @FILE.
+fn typed_value(name: &str, text: &str) -> Result<Value, Failure> {
+    Ok(match text {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        "null" => Value::Null,
+        _ if text.starts_with('@') => Value::String(read_argument(&format!("-F {name}="), text)?),
+        _ => match text.parse::<i64>() {
+            Ok(number) => number.into(),
+            Err(_) => Value::String(text.to_owned()),
+        },
+    })
+}
+
+/// `@-` (standard input) or `@FILE`, read whole, for the option `option`.
+fn read_argument(option: &str, at: &str) -> Result<String, Failure> {
+    if at == "@-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::io(format!("{option}@-: standard input: {e}")))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(&at[1..]).map_err(|e| Failure::usage(format!("{option}{at}: {e}")))
+}
+
+/// The request body: `-d` as given (checked to be JSON), or the fields as
+/// a JSON object.
+fn body(args: &ApiArgs, fields: &[(String, Value)]) -> Result<Option<String>, Failure> {
+    let text = match args.data.as_deref() {
+        Some(data) if data.starts_with('@') => read_argument("-d ", data)?,
         Some(data) => data.to_owned(),
-        None if args.field.is_empty() => return Ok(None),
+        None if fields.is_empty() => return Ok(None),
         None => {
-            let object: serde_json::Map<String, Value> = args
-                .field
-                .iter()
-                .map(|(n, v)| (n.clone(), Value::String(v.clone())))
-                .collect();
+            let object: serde_json::Map<String, Value> = fields.iter().cloned().collect();
             return Ok(Some(Value::Object(object).to_string()));
         }
     };
@@ -176,55 +255,106 @@ fn body(args: &ApiArgs) -> Result<Option<String>, Failure> {
     Ok(Some(text))
 }
 
-fn send(
-    signer: &Signer<'_>,
-    method: &str,
-    url: &url::Url,
-    body: Option<&str>,
-) -> Result<ureq::Response, Failure> {
-    // One timestamp, both sent and signed.
-    let header = signer.authorization_string(Timestamp::now()?);
-    let request = agent()
-        .request_url(method, url)
-        .set("Authorization", &header);
-    let sent = match body {
-        Some(body) => request
-            .set("Content-Type", "application/json")
-            .send_string(body),
-        None => request.call(),
-    };
-    sent.map_err(|e| failed(method, url.as_str(), e))
+/// One signed request's where and how.
+struct Request<'r> {
+    http: &'r Http,
+    signer: &'r Signer<'r>,
+    method: &'r str,
+    url: &'r url::Url,
+}
+
+/// The answer, or the error answer with what was signed; a transport
+/// failure is already a `Failure`.
+enum Sent {
+    Answer(ureq::Response),
+    Refused(ureq::Response, Signed),
+}
+
+impl Request<'_> {
+    fn send(&self, body: Option<&str>) -> Result<Sent, Failure> {
+        let (request, signed) = self
+            .http
+            .signed(self.signer, self.method, self.url.as_str())?;
+        let sent = match body {
+            Some(body) => request
+                .set("Content-Type", "application/json")
+                .send_string(body),
+            None => request.call(),
+        };
+        match sent {
+            Ok(response) => Ok(Sent::Answer(response)),
+            Err(ureq::Error::Status(_, response)) => Ok(Sent::Refused(response, signed)),
+            Err(e) => Err(self
+                .http
+                .failed(self.method, self.url.as_str(), Some(&signed), e)),
+        }
+    }
+
+    /// The answer's body; a read that failed, said as such.
+    fn read(&self, response: ureq::Response) -> Result<String, Failure> {
+        response.into_string().map_err(|e| {
+            let why = self.http.stalled(&e).unwrap_or_else(|| e.to_string());
+            Failure::io(format!("{} {}: {why}", self.method, self.url))
+        })
+    }
+
+    /// An error answer as the failure it is (exit 1).
+    fn refused(&self, status: u16, body: &str, signed: &Signed) -> Failure {
+        Failure::no(refusal(
+            self.method,
+            status,
+            self.url.as_str(),
+            body,
+            Some(signed),
+        ))
+    }
+}
+
+/// The status line and headers, as `curl -i` and `gh api -i` print them.
+fn head(response: &ureq::Response) -> String {
+    let mut head = format!(
+        "{} {} {}\n",
+        response.http_version(),
+        response.status(),
+        response.status_text()
+    );
+    for name in response.headers_names() {
+        for value in response.all(&name) {
+            head.push_str(&format!("{name}: {value}\n"));
+        }
+    }
+    head.push('\n');
+    head
 }
 
 fn single(
-    signer: &Signer<'_>,
-    method: &str,
-    url: &url::Url,
+    request: &Request<'_>,
     body: Option<&str>,
     include: bool,
     destination: &mut Destination,
 ) -> Result<(), Failure> {
-    let response = send(signer, method, url, body)?;
+    let (response, refused) = match request.send(body)? {
+        Sent::Answer(response) => (response, None),
+        Sent::Refused(response, signed) => (response, Some(signed)),
+    };
+    let status = response.status();
+    let head = include.then(|| head(&response));
+    let text = request.read(response)?;
     let mut out = destination.writer();
-    if include {
-        let mut head = format!(
-            "{} {} {}\n",
-            response.http_version(),
-            response.status(),
-            response.status_text()
-        );
-        for name in response.headers_names() {
-            for value in response.all(&name) {
-                head.push_str(&format!("{name}: {value}\n"));
-            }
-        }
-        head.push('\n');
+    if let Some(head) = head {
         out.write_all(head.as_bytes())
             .map_err(write_failed("the answer"))?;
     }
-    let text = response
-        .into_string()
-        .map_err(|e| Failure::io(format!("{method} {url}: {e}")))?;
+    if let Some(signed) = refused {
+        // -i shows the whole error answer; the message goes to stderr.
+        if include {
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+                .and_then(|()| out.flush())
+                .map_err(write_failed("the answer"))?;
+        }
+        return Err(request.refused(status, &text, &signed));
+    }
     // JSON pretty-printed for people, as it came for programs.
     let shown = match serde_json::from_str::<Value>(&text) {
         Ok(json) if std::io::stdout().is_terminal() => {
@@ -243,6 +373,7 @@ fn single(
 /// Pages through a list answer, `limit` items at a time (the query's own
 /// `limit`, else 100), writing the items as they come.
 fn paginate(
+    http: &Http,
     signer: &Signer<'_>,
     url: &url::Url,
     jsonl: bool,
@@ -257,9 +388,6 @@ fn paginate(
     let mut offset = given("offset").unwrap_or(0);
     let mut out = destination.writer();
     let mut first = true;
-    if !jsonl {
-        out.write_all(b"[").map_err(write_failed("the answer"))?;
-    }
     loop {
         let mut page = url.clone();
         let kept: Vec<(String, String)> = url
@@ -272,9 +400,20 @@ fn paginate(
             .extend_pairs(kept)
             .append_pair("limit", &page_size.to_string())
             .append_pair("offset", &offset.to_string());
-        let text = send(signer, "GET", &page, None)?
-            .into_string()
-            .map_err(|e| Failure::io(format!("GET {page}: {e}")))?;
+        let request = Request {
+            http,
+            signer,
+            method: "GET",
+            url: &page,
+        };
+        let text = match request.send(None)? {
+            Sent::Answer(response) => request.read(response)?,
+            Sent::Refused(response, signed) => {
+                let status = response.status();
+                let body = request.read(response)?;
+                return Err(request.refused(status, &body, &signed));
+            }
+        };
         let answer: Value = serde_json::from_str(&text)
             .map_err(|e| Failure::no(format!("GET {page}: not JSON: {e}")))?;
         let (Some(items), Some(total)) = (
@@ -285,6 +424,11 @@ fn paginate(
                 "GET {page}: not a list answer ({{\"data\": [...], \"nbrofresults\": N}}), which --paginate needs"
             )));
         };
+        // Only now, with a list in hand: nothing is written for an answer
+        // that is not one.
+        if first && !jsonl {
+            out.write_all(b"[").map_err(write_failed("the answer"))?;
+        }
         for item in items {
             let separator: &[u8] = match (jsonl, first) {
                 (true, _) => b"",
@@ -305,7 +449,9 @@ fn paginate(
             break;
         }
     }
-    if !jsonl {
+    if !jsonl && first {
+        out.write_all(b"[]\n").map_err(write_failed("the answer"))?;
+    } else if !jsonl {
         out.write_all(b"\n]\n")
             .map_err(write_failed("the answer"))?;
     }

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
-use ticketmatic_sign::{Signer, Timestamp};
+use ticketmatic_sign::Signer;
 
 use crate::files::Destination;
-use crate::http::{agent, api_url, failed, refusal};
+use crate::http::{api_url, refusal, Http, Timeout};
 use crate::output::{self, write_failed};
 use crate::Failure;
 
@@ -34,22 +34,36 @@ pub struct ExportArgs {
     /// A file holding the SQL query.
     #[arg(long, value_name = "FILE")]
     query_file: Option<PathBuf>,
-    /// Where to write the records; - is standard output [default: -].
+    /// Where to write the records; - is standard output [default: -]. A
+    /// file is written under a temporary name beside it and renamed only
+    /// once the export ended cleanly; a symbolic link is followed; a device
+    /// or FIFO (/dev/null, a named pipe) is written directly.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// jsonl: the records as the server sends them; csv: a header row from
     /// the first record's keys, nested values as JSON text.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
-    /// At most this many records (sent to the server).
-    #[arg(long, value_name = "N")]
+    /// At most this many records, 1 or more (sent to the server, which
+    /// reads 0 as no limit: leave --limit out for every record).
+    #[arg(long, value_name = "N", value_parser = count(1), allow_hyphen_values = true)]
     limit: Option<u64>,
     /// Skip this many records first (sent to the server).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = count(0), allow_hyphen_values = true)]
     offset: Option<u64>,
     /// How often to retry after HTTP 429 (rate limited).
     #[arg(long, value_name = "N", default_value_t = 5)]
     max_retries: u32,
+    #[command(flatten)]
+    timeout: Timeout,
+}
+
+/// A whole number of at least `min`, said so when it is not one.
+fn count(min: u64) -> impl Fn(&str) -> Result<u64, String> + Clone {
+    move |text| match text.parse::<u64>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(format!("give a whole number of at least {min}")),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -77,13 +91,18 @@ pub fn run(signer: &Signer<'_>, args: ExportArgs) -> Result<(), Failure> {
         body["offset"] = offset.into();
     }
     let started = Instant::now();
-    let copied =
-        post_with_retry(signer, &url, &body.to_string(), args.max_retries).and_then(|response| {
+    let http = Http::new(args.timeout);
+    let copied = post_with_retry(&http, signer, &url, &body.to_string(), args.max_retries)
+        .and_then(|response| {
             let from = response.into_reader();
             let to = BufWriter::with_capacity(256 * 1024, destination.writer());
+            let stream = Stream {
+                url: &url,
+                http: &http,
+            };
             match args.format {
-                Format::Jsonl => copy_jsonl(from, to, &url),
-                Format::Csv => copy_csv(from, to, &url),
+                Format::Jsonl => copy_jsonl(from, to, &stream),
+                Format::Csv => copy_csv(from, to, &stream),
             }
         });
     match copied {
@@ -107,6 +126,7 @@ pub fn run(signer: &Signer<'_>, args: ExportArgs) -> Result<(), Failure> {
 }
 
 fn post_with_retry(
+    http: &Http,
     signer: &Signer<'_>,
     url: &str,
     body: &str,
@@ -115,10 +135,8 @@ fn post_with_retry(
     let mut retries = 0;
     loop {
         // Signed anew for each attempt: a retry may come minutes later.
-        let header = signer.authorization_string(Timestamp::now()?);
-        let sent = agent()
-            .post(url)
-            .set("Authorization", &header)
+        let (request, signed) = http.signed(signer, "POST", url)?;
+        let sent = request
             .set("Content-Type", "application/json")
             .send_string(body);
         match sent {
@@ -129,12 +147,12 @@ fn post_with_retry(
             }
             Err(ureq::Error::Status(429, response)) => {
                 let body = response.into_string().unwrap_or_default();
-                let message = refusal("POST", 429, url, &body);
+                let message = refusal("POST", 429, url, &body, Some(&signed));
                 return Err(Failure::no(format!(
                     "{message}\nstill rate limited after {max_retries} retries (--max-retries)"
                 )));
             }
-            Err(e) => return Err(failed("POST", url, e)),
+            Err(e) => return Err(http.failed("POST", url, Some(&signed), e)),
         }
     }
 }
@@ -186,16 +204,38 @@ struct Stats {
     bytes: u64,
 }
 
-/// A stream that ended without its last newline, or broke off.
-fn broken(url: &str, stats: &Stats, why: &str) -> Failure {
-    Failure::io(format!(
-        "POST {url}: the export broke off after {} complete records: {why}",
-        stats.records
-    ))
+/// The export's answer being read, for what its failures say.
+struct Stream<'a> {
+    url: &'a str,
+    http: &'a Http,
 }
 
-fn not_json(url: &str, record: u64, why: impl std::fmt::Display) -> Failure {
-    Failure::no(format!("POST {url}: line {record} is not JSON: {why}"))
+impl Stream<'_> {
+    /// A stream that ended without its last newline, broke off or stalled.
+    fn broken(&self, stats: &Stats, why: &str) -> Failure {
+        Failure::io(format!(
+            "POST {}: the export broke off after {} complete {}: {why}",
+            self.url,
+            stats.records,
+            if stats.records == 1 {
+                "record"
+            } else {
+                "records"
+            }
+        ))
+    }
+
+    fn read_failed(&self, stats: &Stats, e: &std::io::Error) -> Failure {
+        let why = self.http.stalled(e).unwrap_or_else(|| e.to_string());
+        self.broken(stats, &why)
+    }
+
+    fn not_json(&self, record: u64, why: impl std::fmt::Display) -> Failure {
+        Failure::no(format!(
+            "POST {}: line {record} is not JSON: {why}",
+            self.url
+        ))
+    }
 }
 
 /// Reads `from` on a thread of its own, in blocks, so that receiving the
@@ -242,7 +282,7 @@ const QUEUED: usize = 3;
 /// lines are checked where they lie in the block, and written in runs.
 fn for_each_line(
     from: impl Read + Send + 'static,
-    url: &str,
+    stream: &Stream<'_>,
     mut line: impl FnMut(&[u8], &Stats) -> Result<(), Failure>,
     mut span: impl FnMut(&[u8]) -> Result<(), Failure>,
 ) -> Result<Stats, Failure> {
@@ -256,7 +296,7 @@ fn for_each_line(
     let mut carry: Vec<u8> = Vec::new();
     let (blocks, spare) = blocks(from);
     for block in blocks {
-        let block = block.map_err(|e| broken(url, &stats, &e.to_string()))?;
+        let block = block.map_err(|e| stream.read_failed(&stats, &e))?;
         let mut rest = &block[..];
         // Finish the line the previous block began; a block without a
         // newline at all is carried whole below.
@@ -303,7 +343,7 @@ fn for_each_line(
         output::stderr("\n")?;
     }
     if !carry.is_empty() {
-        return Err(broken(url, &stats, "the last line has no newline"));
+        return Err(stream.broken(&stats, "the last line has no newline"));
     }
     Ok(stats)
 }
@@ -312,15 +352,15 @@ fn for_each_line(
 fn copy_jsonl(
     from: impl Read + Send + 'static,
     mut to: impl Write,
-    url: &str,
+    stream: &Stream<'_>,
 ) -> Result<Stats, Failure> {
     let stats = for_each_line(
         from,
-        url,
+        stream,
         |line, stats| {
             serde_json::from_slice::<IgnoredAny>(line)
                 .map(drop)
-                .map_err(|e| not_json(url, stats.records, e))
+                .map_err(|e| stream.not_json(stats.records, e))
         },
         |lines| to.write_all(lines).map_err(write_failed("the export")),
     )?;
@@ -329,7 +369,11 @@ fn copy_jsonl(
 }
 
 /// CSV with a header row from the first record's keys.
-fn copy_csv(from: impl Read + Send + 'static, to: impl Write, url: &str) -> Result<Stats, Failure> {
+fn copy_csv(
+    from: impl Read + Send + 'static,
+    to: impl Write,
+    stream: &Stream<'_>,
+) -> Result<Stats, Failure> {
     let mut writer = csv::Writer::from_writer(to);
     let mut header: Option<Vec<String>> = None;
     let csv_failed = |e: csv::Error| match e.into_kind() {
@@ -338,7 +382,7 @@ fn copy_csv(from: impl Read + Send + 'static, to: impl Write, url: &str) -> Resu
     };
     let records = |line: &[u8], stats: &Stats| {
         let record: Record =
-            serde_json::from_slice(line).map_err(|e| not_json(url, stats.records, e))?;
+            serde_json::from_slice(line).map_err(|e| stream.not_json(stats.records, e))?;
         let keys: Vec<&str> = record.0.iter().map(|(k, _)| k.as_str()).collect();
         match &header {
             None => {
@@ -348,7 +392,8 @@ fn copy_csv(from: impl Read + Send + 'static, to: impl Write, url: &str) -> Resu
             Some(columns) if columns.iter().map(String::as_str).eq(keys.iter().copied()) => {}
             Some(columns) => {
                 return Err(Failure::no(format!(
-                    "POST {url}: line {}: its keys ({}) differ from the header's ({}): CSV needs one set of columns",
+                    "POST {}: line {}: its keys ({}) differ from the header's ({}): CSV needs one set of columns",
+                    stream.url,
                     stats.records,
                     keys.join(", "),
                     columns.join(", ")
@@ -359,7 +404,7 @@ fn copy_csv(from: impl Read + Send + 'static, to: impl Write, url: &str) -> Resu
             .write_record(record.0.iter().map(|(_, value)| cell(value)))
             .map_err(csv_failed)
     };
-    let stats = for_each_line(from, url, records, |_| Ok(()))?;
+    let stats = for_each_line(from, stream, records, |_| Ok(()))?;
     writer.flush().map_err(write_failed("the export"))?;
     Ok(stats)
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use ticketmatic_sign::{Signer, Timestamp, DEFAULT_WINDOW_SECS};
 
+use crate::signing::grown;
 use crate::Failure;
 
 /// `{base}/api/1/{account or _}/{path}`.
@@ -39,23 +40,125 @@ pub fn check_base_url(given: &str) -> Result<String, Failure> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// Time limits per connection and per read, not for a whole request: an
-/// export may stream for many minutes.
-pub fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .timeout_connect(Duration::from_secs(30))
-        .timeout_read(Duration::from_secs(300))
-        .build()
+/// How long to wait for the server, shared by the commands that call it.
+#[derive(clap::Args, Clone, Copy)]
+pub struct Timeout {
+    /// Seconds to wait for a connection, and then for each part of the
+    /// answer: not for the whole answer, which may stream for minutes.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: u64,
+}
+
+/// The HTTP agent of one command, and how its failures are told.
+pub struct Http {
+    agent: ureq::Agent,
+    timeout: u64,
+}
+
+/// What a request's Authorization header signed: to compare with what the
+/// server says it expected when it answers 401.
+pub struct Signed(String);
+
+impl Http {
+    pub fn new(timeout: Timeout) -> Http {
+        let limit = Duration::from_secs(timeout.timeout);
+        let agent = ureq::AgentBuilder::new()
+            .timeout_connect(limit)
+            .timeout_read(limit)
+            .timeout_write(limit)
+            // As the official clients name themselves (ticketmatic/go (...)).
+            .user_agent(concat!("tm/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Http {
+            agent,
+            timeout: timeout.timeout,
+        }
+    }
+
+    /// An unsigned request.
+    pub fn request(&self, method: &str, url: &str) -> ureq::Request {
+        self.agent.request(method, url)
+    }
+
+    /// A request signed now: one timestamp, both sent and signed.
+    pub fn signed(
+        &self,
+        signer: &Signer<'_>,
+        method: &str,
+        url: &str,
+    ) -> Result<(ureq::Request, Signed), Failure> {
+        let ts = Timestamp::now()?;
+        let header = signer.authorization_string(ts);
+        let payload = grown(|buf| signer.authorization_payload(ts, buf))?;
+        let request = self.request(method, url).set("Authorization", &header);
+        Ok((request, Signed(payload)))
+    }
+
+    /// A request that failed: refused by the server (exit 1, with the error
+    /// body's message), or not completed (exit 3). The URL is said once.
+    pub fn failed(
+        &self,
+        method: &str,
+        url: &str,
+        signed: Option<&Signed>,
+        error: ureq::Error,
+    ) -> Failure {
+        match error {
+            ureq::Error::Status(status, response) => {
+                let body = response.into_string().unwrap_or_default();
+                Failure::no(refusal(method, status, url, &body, signed))
+            }
+            ureq::Error::Transport(transport) => {
+                Failure::io(format!("{method} {url}: {}", self.transport(&transport)))
+            }
+        }
+    }
+
+    /// Why a connection or an answer did not complete, in a user's words.
+    fn transport(&self, transport: &ureq::Transport) -> String {
+        let cause = std::error::Error::source(transport);
+        let io = cause.and_then(|c| c.downcast_ref::<std::io::Error>());
+        if let Some(stalled) = io.and_then(|e| self.stalled(e)) {
+            return stalled;
+        }
+        let detail = cause
+            .map(|c| c.to_string())
+            .or_else(|| transport.message().map(str::to_owned))
+            .unwrap_or_default();
+        match transport.kind() {
+            ureq::ErrorKind::ConnectionFailed => format!("cannot connect: {detail}"),
+            ureq::ErrorKind::Dns => format!("cannot find the host: {detail}"),
+            ureq::ErrorKind::Io => format!("the connection failed: {detail}"),
+            kind => format!("{kind}: {detail}"),
+        }
+    }
+
+    /// A read or connection that ran out of time: what `--timeout` did.
+    pub fn stalled(&self, e: &std::io::Error) -> Option<String> {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        )
+        .then(|| {
+            format!(
+                "the server stalled: nothing came for {} s (--timeout {})",
+                self.timeout, self.timeout
+            )
+        })
+    }
 }
 
 /// `tm time`: the server's clock against this machine's.
-pub fn time(signer: &Signer<'_>) -> Result<String, Failure> {
+pub fn time(signer: &Signer<'_>, timeout: Timeout) -> Result<String, Failure> {
+    let http = Http::new(timeout);
     let url = api_url(signer, "diagnostics/time");
-    let body = match agent().get(&url).call() {
-        Ok(response) => response
-            .into_string()
-            .map_err(|e| Failure::io(format!("GET {url}: {e}")))?,
-        Err(e) => return Err(failed("GET", &url, e)),
+    let body = match http.request("GET", &url).call() {
+        Ok(response) => response.into_string().map_err(|e| {
+            let why = http.stalled(&e).unwrap_or_else(|| e.to_string());
+            Failure::io(format!("GET {url}: {why}"))
+        })?,
+        Err(e) => return Err(http.failed("GET", &url, None, e)),
     };
     let local = Timestamp::now()?;
     let json: serde_json::Value =
@@ -91,43 +194,64 @@ pub fn time(signer: &Signer<'_>) -> Result<String, Failure> {
     Ok(report)
 }
 
-/// A request that failed: refused by the server (exit 1, with the error
-/// body's message), or not completed (exit 3). The URL is said once.
-pub fn failed(method: &str, url: &str, error: ureq::Error) -> Failure {
-    match error {
-        ureq::Error::Status(status, response) => {
-            let body = response.into_string().unwrap_or_default();
-            Failure::no(refusal(method, status, url, &body))
-        }
-        ureq::Error::Transport(transport) => {
-            let detail = transport
-                .message()
-                .map(str::to_owned)
-                .or_else(|| std::error::Error::source(&transport).map(|s| s.to_string()))
-                .unwrap_or_default();
-            Failure::io(format!("{method} {url}: {}: {detail}", transport.kind()))
-        }
-    }
-}
-
-/// What to tell a user whose request was refused.
-pub fn refusal(method: &str, status: u16, url: &str, body: &str) -> String {
+/// What to tell a user whose request was refused: the server's message,
+/// and for a 401 the causes that what the server said leaves possible.
+pub fn refusal(
+    method: &str,
+    status: u16,
+    url: &str,
+    body: &str,
+    signed: Option<&Signed>,
+) -> String {
+    let data = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("applicationdata").cloned())
+        .unwrap_or_default();
     let hint = match status {
-        401 => {
-            "\nlikely causes: this machine's clock is off by more than 30 minutes (run `tm time`), \
-             the account name does not match the keys, widget keys used for the API, or a wrong \
-             secret (`tm explain header` shows what was signed)"
-        }
-        403 => "\nthe keys are valid but not allowed to do this: check the API key's rights in Ticketmatic",
-        _ => "",
+        401 => unauthorized_hint(&data, signed),
+        403 => "\nthe keys are valid but not allowed to do this: check the API key's rights in Ticketmatic".to_owned(),
+        _ => String::new(),
     };
     format!("{method} {url}: HTTP {status}: {}{hint}", error_text(body))
 }
 
+/// A 401's likely causes. A server that names the access key it does not
+/// know, or the text it expected, rules the others out.
+fn unauthorized_hint(data: &serde_json::Value, signed: Option<&Signed>) -> String {
+    let expected = data.get("expected_payload").and_then(|v| v.as_str());
+    if data.get("skew_secs").is_some() {
+        return "\nthe clock: this machine's is too far from the server's (run `tm time`)".into();
+    }
+    if let Some(key) = data.get("access_key").and_then(|v| v.as_str()) {
+        return format!(
+            "\nthe server does not know the access key '{key}': check TM_ACCESS_KEY, and that \
+             these are API keys (widget keys are another pair)"
+        );
+    }
+    match (expected, signed) {
+        (Some(expected), Some(Signed(ours))) if expected == ours => {
+            "\nthe server signs the same text as tm did, so the clock, the account and the access \
+             key are not the cause: the secret key is wrong (TM_SECRET_KEY)"
+                .into()
+        }
+        (Some(_), Some(Signed(ours))) => format!(
+            "\ntm signed '{ours}', which is not the text the server expected: the account or \
+             the access key differs from the server's"
+        ),
+        _ => "\nlikely causes: this machine's clock is off by more than 30 minutes (run `tm \
+              time`), the account name does not match the keys, widget keys used for the API, or \
+              a wrong secret (`tm explain header` shows what was signed)"
+            .into(),
+    }
+}
+
 /// An error body in Ticketmatic's shape (`code`, `message`,
 /// `applicationdata`) as its message and details, as the official clients
-/// read it; any other body as it is.
+/// read it; any other body as it is, and an empty one said to be empty.
 fn error_text(body: &str) -> String {
+    if body.trim().is_empty() {
+        return "(the answer has no body)".to_owned();
+    }
     let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
         return body.trim().to_owned();
     };

@@ -101,7 +101,10 @@ enum Keyed {
     /// Ask the server for its time and print how far this machine's clock is
     /// from it (the usual cause of refused signatures); exits 1 when it is
     /// too far for signatures to be accepted.
-    Time,
+    Time {
+        #[command(flatten)]
+        timeout: http::Timeout,
+    },
     /// Any signed API request: a path under /api/1/{account}/ or a full URL,
     /// any method, a JSON body, paging. Non-2xx answers print the server's
     /// message and exit 1.
@@ -208,7 +211,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
     .with_base_url(&base_url)?;
 
     match command {
-        Keyed::Time => http::time(&signer),
+        Keyed::Time { timeout } => http::time(&signer, timeout),
         Keyed::Api(args) => {
             api::run(&credentials, signer.base_url(), args)?;
             Ok(String::new())

@@ -154,8 +154,8 @@ impl<'a> ReturnQuery<'a> {
             }),
             Error::SignatureMissing => Failure::no(e.to_string()),
             Error::SignatureMismatch => {
-                let payload = grown(|buf| signer.return_url_payload(self.text, buf))
-                    .unwrap_or_default();
+                let payload =
+                    grown(|buf| signer.return_url_payload(self.text, buf)).unwrap_or_default();
                 Failure::no(format!(
                     "{e}: the query's signature {} is not that of the signed text \
                      '{payload}' under this secret key (a changed parameter, or another key \

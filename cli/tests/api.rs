@@ -209,7 +209,9 @@ fn network_failures_exit_3_and_say_the_url_once() {
     assert_eq!(out.status.code(), Some(3));
     let err = text(&out.stderr);
     assert!(
-        err.starts_with("tm: GET http://127.0.0.1:1/api/1/myaccountname/events: Connection Failed"),
+        err.starts_with(
+            "tm: GET http://127.0.0.1:1/api/1/myaccountname/events: cannot connect: Connection refused"
+        ),
         "{err}"
     );
     assert_eq!(err.matches("http://").count(), 1, "{err}");

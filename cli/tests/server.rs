@@ -47,7 +47,12 @@ fn wrong_secret_is_refused_with_the_reason() {
         err.contains("  expected_payload: \"azertyuiopmyaccountname"),
         "{err}"
     );
-    assert!(err.contains("likely causes"), "{err}");
+    // The server expected what tm signed: only the secret can be wrong.
+    assert!(
+        err.contains("the secret key is wrong (TM_SECRET_KEY)"),
+        "{err}"
+    );
+    assert!(!err.contains("clock"), "{err}");
     assert_eq!(text(&out.stdout), "");
 }
 

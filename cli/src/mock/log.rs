@@ -40,6 +40,8 @@ pub struct Record {
     pub time: String,
     pub method: String,
     pub path: String,
+    /// The query string as sent (after `?`), if there was one.
+    pub query: Option<String>,
     /// `tm-hmac-sha256`, `basic`, `none`, or the scheme that was refused.
     pub auth: String,
     pub access_key: Option<String>,

@@ -58,8 +58,8 @@ pub struct Options {
     /// --credentials [default: the API key pair].
     #[arg(long, value_name = "FILE")]
     pub widget_credentials: Option<PathBuf>,
-    /// Append one JSON line per request to FILE: time, method, path,
-    /// authentication scheme, access key, verdict, reason, status, bytes sent.
+    /// Append one JSON line per request to FILE: time, method, path, query
+    /// string, authentication scheme, access key, verdict, reason, status, bytes sent.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 

@@ -73,6 +73,7 @@ pub async fn answer(state: Arc<State>, request: Request<Incoming>) -> Response<B
     let mut record = Record {
         method: request.method().to_string(),
         path: request.uri().path().to_owned(),
+        query: request.uri().query().map(str::to_owned),
         auth: "none".into(),
         verdict: "open",
         ..Record::default()
