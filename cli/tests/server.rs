@@ -52,7 +52,7 @@ fn wrong_secret_is_refused_with_the_reason() {
         err.contains("the secret key is wrong (TM_SECRET_KEY)"),
         "{err}"
     );
-    assert!(!err.contains("clock"), "{err}");
+    assert!(!err.contains("tm time"), "{err}");
     assert_eq!(text(&out.stdout), "");
 }
 
