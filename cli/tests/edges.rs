@@ -1,0 +1,656 @@
+//! The edges a new user touches first: output that cannot be written, `-o`
+//! onto what is not a regular file, numbers and arguments out of range,
+//! stalled servers, and the exact message of each. Every test runs the
+//! binary and checks its exit status and words.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use common::{fixtures, scratch, text, tm, Mock};
+
+const TM: &str = env!("CARGO_BIN_EXE_tm");
+
+/// Where a command's standard output goes in `every_command`.
+enum Sink {
+    /// A pipe whose reading end is closed before `tm` starts.
+    ClosedPipe,
+    /// `/dev/full`: every write fails with ENOSPC.
+    Full,
+}
+
+fn run_into(args: &[&str], stdin: &[u8], sink: &Sink) -> Output {
+    let stdout = match sink {
+        Sink::ClosedPipe => {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            Stdio::from(writer)
+        }
+        Sink::Full => Stdio::from(std::fs::File::create("/dev/full").unwrap()),
+    };
+    let mut child = Command::new(TM)
+        .args(args)
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The child may exit before reading: a failed write here is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// The query of the demo keys' widget URL for `w?a=1`: a valid return URL.
+fn demo_return_query() -> String {
+    let out = tm(&["--demo", "widget-url", "w", "a=1"], &[]);
+    let url = text(&out.stdout);
+    url.trim().split_once('?').unwrap().1.to_owned()
+}
+
+#[test]
+fn every_command_survives_a_closed_pipe_and_a_full_disk() {
+    let dir = scratch("edges-every");
+    let data = dir.join("rows.jsonl");
+    std::fs::write(&data, "{\"id\":1}\n{\"id\":2}\n").unwrap();
+    let mock = Mock::start(&["--fixtures", &fixtures(), "--data", data.to_str().unwrap()]);
+    let query = demo_return_query();
+    let adapter_input =
+        b"{\"cmd\": \"start\", \"protocol\": \"tm-conformance/1\"}\n{\"cmd\": \"stop\"}\n";
+    let base = ["--demo", "--base-url", mock.url.as_str()];
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["--help"],
+        vec!["--version"],
+        vec!["header", "--help"],
+        vec!["header"],
+        vec!["widget-url", "w", "a=1"],
+        vec!["verify-return-url", &query],
+        vec!["explain", "header"],
+        vec!["explain", "widget-url", "w", "a=1"],
+        vec!["explain", "return-url", &query],
+        vec!["time"],
+        vec!["api", "events"],
+        vec!["api", "events", "-i"],
+        vec!["api", "events", "--paginate"],
+        vec!["export", "-q", "select id from tm.contact"],
+        vec![
+            "export",
+            "-q",
+            "select id from tm.contact",
+            "--format",
+            "csv",
+        ],
+        vec!["completions", "bash"],
+        vec!["conformance", "cases", "--generate", "5"],
+        vec![
+            "conformance",
+            "run",
+            "--generate",
+            "5",
+            "--",
+            TM,
+            "conformance",
+            "adapter",
+        ],
+        vec!["conformance", "adapter"],
+        vec!["mock-server", "--port", "0"],
+    ];
+    for command in &commands {
+        let args: Vec<&str> = base
+            .iter()
+            .copied()
+            .chain(command.iter().copied())
+            .collect();
+        let shown = command.join(" ");
+        for sink in [Sink::ClosedPipe, Sink::Full] {
+            let out = run_into(&args, adapter_input, &sink);
+            let err = text(&out.stderr);
+            assert!(!err.contains("panicked"), "{shown}: {err}");
+            match sink {
+                Sink::ClosedPipe => {
+                    assert_eq!(out.status.code(), Some(0), "{shown} | (closed): {err}")
+                }
+                Sink::Full => {
+                    assert_eq!(out.status.code(), Some(3), "{shown} > /dev/full: {err}");
+                    assert!(
+                        err.contains("No space left on device"),
+                        "{shown} > /dev/full: {err}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn usage_errors_keep_exit_2_when_standard_error_is_full() {
+    let out = Command::new(TM)
+        .args(["--demo", "header", "--nonsense"])
+        .stderr(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the usage text could not be shown"
+    );
+    let out = Command::new(TM)
+        .args(["--demo", "header", "--nonsense"])
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+fn file_type(path: &Path) -> std::fs::FileType {
+    std::fs::symlink_metadata(path).unwrap().file_type()
+}
+
+fn conformance_cases_to(path: &Path) -> Output {
+    tm(
+        &[
+            "conformance",
+            "cases",
+            "--generate",
+            "3",
+            "--output",
+            path.to_str().unwrap(),
+        ],
+        &[],
+    )
+}
+
+#[test]
+fn output_never_replaces_a_device_fifo_or_link() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("edges-output");
+    let leftovers = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("tm-partial"))
+            .collect::<Vec<_>>()
+    };
+
+    // A link to a character device: written through, both stay as they were.
+    let to_null = dir.join("to-null");
+    std::os::unix::fs::symlink("/dev/null", &to_null).unwrap();
+    let out = conformance_cases_to(&to_null);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(file_type(&to_null).is_symlink());
+    assert!(file_type(Path::new("/dev/null")).is_char_device());
+
+    // A device node of our own (root only: CI runs as root), written directly.
+    let node = dir.join("mynull");
+    let made = Command::new("mknod")
+        .arg(&node)
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
+    if made.success() {
+        let out = tm(
+            &[
+                "--demo",
+                "--base-url",
+                "http://127.0.0.1:1",
+                "export",
+                "-q",
+                "x",
+                "-o",
+                node.to_str().unwrap(),
+            ],
+            &[],
+        );
+        // The connection fails; the device is neither replaced nor removed.
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+        assert!(file_type(&node).is_char_device());
+        let out = conformance_cases_to(&node);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(file_type(&node).is_char_device());
+    }
+
+    // A FIFO: written directly, a reader gets the whole file.
+    let fifo = dir.join("fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = conformance_cases_to(&fifo);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let read = reader.join().unwrap();
+    assert!(
+        read.contains("\"format\": \"ticketmatic-signing-vectors/1\"") && read.ends_with("}\n"),
+        "{read}"
+    );
+    assert!(file_type(&fifo).is_fifo());
+
+    // A link to a regular file: the file gets the output, the link stays,
+    // and the file keeps its permissions.
+    let target = dir.join("target.json");
+    std::fs::write(&target, "old").unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = conformance_cases_to(&link);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(file_type(&link).is_symlink());
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .contains("vectors"));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+
+    // A link to nothing is refused, and nothing is created.
+    let dangling = dir.join("dangling");
+    std::os::unix::fs::symlink(dir.join("nowhere/x"), &dangling).unwrap();
+    let out = conformance_cases_to(&dangling);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("a symbolic link to "), "{err}");
+    assert!(
+        err.contains("tm writes through links but does not replace them"),
+        "{err}"
+    );
+    assert!(file_type(&dangling).is_symlink());
+
+    // A socket and a directory are refused.
+    let socket = dir.join("socket");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let out = conformance_cases_to(&socket);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("is a socket"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(file_type(&socket).is_socket());
+    let out = conformance_cases_to(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is a directory"));
+
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+}
+
+/// `tm` fails with `code`, says `message`, and prints nothing on stdout.
+fn assert_fails(out: &Output, code: i32, message: &str) {
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(message), "expected {message:?} in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn numbers_are_bounded_and_said_precisely() {
+    let out = tm(&["conformance", "cases", "--generate", "99999999999"], &[]);
+    assert_fails(&out, 2, "give a whole number from 0 to 100000");
+    let out = tm(&["--demo", "header", "--at", "99999999999999999999"], &[]);
+    assert_fails(
+        &out,
+        2,
+        "outside 1970-01-01T00:00:00 to 9999-12-31T23:59:59",
+    );
+    let out = tm(&["--demo", "header", "--at", "-1"], &[]);
+    assert_fails(
+        &out,
+        2,
+        "outside 1970-01-01T00:00:00 to 9999-12-31T23:59:59",
+    );
+    let out = tm(&["--demo", "export", "-q", "x", "--limit", "-5"], &[]);
+    assert_fails(&out, 2, "give a whole number of at least 1");
+    let out = tm(&["--demo", "export", "-q", "x", "--limit", "0"], &[]);
+    assert_fails(&out, 2, "give a whole number of at least 1");
+    let help = tm(&["export", "--help"], &[]);
+    assert!(text(&help.stdout).contains("leave --limit out for every record"));
+    let out = tm(&["--demo", "api", "events", "--timeout", "0"], &[]);
+    assert_fails(&out, 2, "--timeout");
+    let help = tm(&["api", "--help"], &[]);
+    assert!(
+        text(&help.stdout).contains("[default: 60]"),
+        "{}",
+        text(&help.stdout)
+    );
+}
+
+#[test]
+fn credentials_must_be_a_regular_utf8_file() {
+    let out = tm(&["--credentials", "/dev/null", "header"], &[]);
+    assert_fails(
+        &out,
+        2,
+        "/dev/null: not a regular file: give the file that holds the keys",
+    );
+    let dir = scratch("edges-credentials");
+    let out = tm(&["--credentials", dir.to_str().unwrap(), "header"], &[]);
+    assert_fails(&out, 2, "a directory: give the file that holds the keys");
+    let file = dir.join("credentials");
+    common::write_private(&file, "TM_ACCOUNT=a\n");
+    std::fs::write(&file, b"TM_ACCOUNT=a\nTM_ACCESS_KEY=\xff\n").unwrap();
+    let out = tm(&["--credentials", file.to_str().unwrap(), "header"], &[]);
+    assert_fails(&out, 2, &format!("{}:2: not valid UTF-8", file.display()));
+}
+
+#[test]
+fn a_partial_environment_says_it_takes_precedence() {
+    let home = scratch("edges-home");
+    let config = home.join(".config/tm");
+    std::fs::create_dir_all(&config).unwrap();
+    common::write_private(
+        &config.join("credentials"),
+        "TM_ACCOUNT=a\nTM_ACCESS_KEY=b\nTM_SECRET_KEY=c\n",
+    );
+    let out = tm(
+        &["header"],
+        &[("HOME", home.to_str().unwrap()), ("TM_ACCESS_KEY", "other")],
+    );
+    assert_fails(
+        &out,
+        2,
+        "TM_ACCOUNT is not set: the environment sets TM_ACCESS_KEY and so takes precedence \
+         (~/.config/tm/credentials is not read); set TM_ACCOUNT and TM_SECRET_KEY too, or unset \
+         TM_ACCESS_KEY to use the file",
+    );
+}
+
+#[test]
+fn api_arguments_are_checked() {
+    let mock = Mock::start(&["--fixtures", &fixtures()]);
+    let api = |args: &[&str]| {
+        let mut all = vec!["--demo", "--base-url", &mock.url, "api"];
+        all.extend(args);
+        tm(&all, &[])
+    };
+    let ftp = format!("ftp://{}/x", mock.url.trim_start_matches("http://"));
+    assert_fails(
+        &api(&[&ftp]),
+        2,
+        "a ftp: URL; tm api takes http:// or https:// URLs, or paths",
+    );
+    assert_fails(&api(&[""]), 2, "the path is empty");
+    assert_fails(&api(&["-X", "GE T", "events"]), 2, "not an HTTP method");
+    // A page that is not a list: nothing at all on stdout.
+    assert_fails(
+        &api(&["diagnostics/time", "--paginate"]),
+        1,
+        "not a list answer",
+    );
+}
+
+#[test]
+fn include_prints_the_head_of_error_answers_too() {
+    let mock = Mock::start(&["--rate-limit-first", "1", "--retry-after", "7"]);
+    let out = tm(
+        &["--demo", "--base-url", &mock.url, "api", "events", "-i"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.starts_with("HTTP/1.1 429 Too Many Requests\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.to_ascii_lowercase().contains("\nretry-after: 7\n"),
+        "{shown}"
+    );
+    assert!(text(&out.stderr).contains("HTTP 429"));
+}
+
+/// A one-request HTTP server on 127.0.0.1 that records the request and
+/// answers `answer` (or nothing, holding the connection, for `None`).
+fn capture(answer: Option<&'static str>) -> (String, std::thread::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut request = String::new();
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            request.push_str(&line);
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        request.push_str(&String::from_utf8(body).unwrap());
+        match answer {
+            Some(body) => {
+                let mut stream = stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+            // Hold the connection until tm gives up and closes it.
+            None => {
+                let _ = reader.read(&mut [0; 1]);
+            }
+        }
+        request
+    });
+    (url, server)
+}
+
+#[test]
+fn typed_fields_and_the_user_agent_reach_the_server() {
+    let (url, server) = capture(Some("{}"));
+    let out = tm(
+        &[
+            "--demo",
+            "--base-url",
+            &url,
+            "api",
+            "tools/queries",
+            "-f",
+            "query=select 1",
+            "-F",
+            "limit=3",
+            "-F",
+            "distinct=true",
+            "-F",
+            "x=null",
+            "-F",
+            "name=3a",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let request = server.join().unwrap();
+    assert!(
+        request.starts_with("POST /api/1/myaccountname/tools/queries HTTP/1.1\r\n"),
+        "{request}"
+    );
+    let agent = format!("user-agent: tm/{}\r\n", env!("CARGO_PKG_VERSION"));
+    assert!(request.to_ascii_lowercase().contains(&agent), "{request}");
+    let body = request.split("\r\n\r\n").nth(1).unwrap();
+    let json: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"query": "select 1", "limit": 3, "distinct": true, "x": null, "name": "3a"})
+    );
+    let out = tm(&["--demo", "api", "x", "-f", "a=1", "-F", "a=2"], &[]);
+    assert_fails(&out, 2, "field a is given twice");
+}
+
+#[test]
+fn a_stalled_server_is_said_to_have_stalled() {
+    let (url, server) = capture(None);
+    let out = tm(
+        &[
+            "--demo",
+            "--base-url",
+            &url,
+            "api",
+            "events",
+            "--timeout",
+            "1",
+        ],
+        &[],
+    );
+    assert_fails(
+        &out,
+        3,
+        "the server stalled: nothing came for 1 s (--timeout 1)",
+    );
+    server.join().unwrap();
+
+    // An export whose stream stops after some bytes, the connection open.
+    let dir = scratch("edges-stall");
+    let data = dir.join("rows.jsonl");
+    std::fs::write(&data, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n").unwrap();
+    let mock = Mock::start(&["--data", data.to_str().unwrap(), "--stall-after", "12"]);
+    let output = dir.join("out.jsonl");
+    let out = tm(
+        &[
+            "--demo",
+            "--base-url",
+            &mock.url,
+            "export",
+            "-q",
+            "x",
+            "--timeout",
+            "1",
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_fails(
+        &out,
+        3,
+        "the export broke off after 1 complete record: the server stalled: nothing came for 1 s (--timeout 1)",
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "only rows.jsonl"
+    );
+}
+
+#[test]
+fn messages_name_the_cause() {
+    // Plural agreement, on stderr after a successful export.
+    let dir = scratch("edges-messages");
+    let data = dir.join("rows.jsonl");
+    std::fs::write(&data, "{\"id\":1}\n").unwrap();
+    let mock = Mock::start(&["--data", data.to_str().unwrap()]);
+    let out = tm(
+        &["--demo", "--base-url", &mock.url, "export", "-q", "x"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).starts_with("tm: exported 1 record, "),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // An unknown access key: the server said which, so the clock is not blamed.
+    let out = tm(
+        &["--base-url", &mock.url, "api", "events"],
+        &[
+            ("TM_ACCOUNT", "myaccountname"),
+            ("TM_ACCESS_KEY", "nope"),
+            ("TM_SECRET_KEY", "x"),
+        ],
+    );
+    assert_fails(&out, 1, "the server does not know the access key 'nope'");
+    assert!(!text(&out.stderr).contains("tm time"));
+
+    // An empty error body is said to be empty.
+    let out = tm(
+        &[
+            "--demo",
+            "--base-url",
+            &mock.url,
+            "api",
+            "-X",
+            "PATCH",
+            "diagnostics/time",
+        ],
+        &[],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.trim_end().ends_with(':'), "{err}");
+
+    // The kit's help says what --cases does for each command.
+    let help = text(&tm(&["conformance", "cases", "--help"], &[]).stdout);
+    assert!(!help.contains("Also run"), "{help}");
+}
+
+#[test]
+fn return_urls_are_explained() {
+    let query = demo_return_query();
+    let out = tm(
+        &[
+            "--demo",
+            "explain",
+            "return-url",
+            &format!("https://shop.example/done?{query}#top"),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let signature = query.rsplit_once("signature=").unwrap().1;
+    // The SPEC's payload: access key, account, then name and value.
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "signed text: azertyuiopmyaccountnamea1\nsignature:   {signature}\nverdict:     valid: the signature is the signed text's\n"
+        )
+    );
+    let tampered = query.replace("a=1", "a=2");
+    let out = tm(&["--demo", "explain", "return-url", &tampered], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.starts_with("signed text: azertyuiopmyaccountnamea2\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("verdict:     does not match"), "{shown}");
+
+    let out = tm(&["--demo", "verify-return-url", &tampered], &[]);
+    assert_fails(
+        &out,
+        1,
+        "is not that of the signed text 'azertyuiopmyaccountnamea2'",
+    );
+    let other_key = query.replace("accesskey=azertyuiop", "accesskey=qwerty");
+    let out = tm(&["--demo", "verify-return-url", &other_key], &[]);
+    assert_fails(
+        &out,
+        1,
+        "the query's accesskey is 'qwerty', this signer's is 'azertyuiop'",
+    );
+    let out = tm(&["--demo", "explain", "return-url", "a=%zz"], &[]);
+    assert_fails(&out, 2, "%");
+}
