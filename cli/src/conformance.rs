@@ -60,8 +60,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Seconds to wait for each answer before the adapter counts as hung.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
-    timeout: f64,
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
+    timeout: Duration,
     /// The adapter's command and arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     command: Vec<String>,
@@ -81,6 +81,14 @@ enum ReportFormat {
     Text,
     Json,
     Junit,
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|&secs| secs > 0.0 && secs <= 86_400.0)
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        .ok_or_else(|| "give a number of seconds above 0, at most 86400".into())
 }
 
 fn parse_count(text: &str) -> Result<usize, String> {
@@ -117,16 +125,9 @@ pub fn run(command: Conformance) -> Result<String, Failure> {
         }
         Conformance::Run(args) => {
             let (vectors, origin) = select(&args.selection)?;
-            if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-                return Err(format!(
-                    "--timeout {}: give a positive number of seconds",
-                    args.timeout
-                )
-                .into());
-            }
             let options = kit::Options {
                 command: args.command,
-                timeout: Duration::from_secs_f64(args.timeout),
+                timeout: args.timeout,
             };
             let report = kit::run(vectors, &options)
                 .map_err(|e| format!("the adapter would not start: {e}"))?;

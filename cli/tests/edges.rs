@@ -319,6 +319,46 @@ fn numbers_are_bounded_and_said_precisely() {
     assert!(text(&help.stdout).contains("leave --limit out for every record"));
     let out = tm(&["--demo", "api", "events", "--timeout", "0"], &[]);
     assert_fails(&out, 2, "--timeout");
+    // Times and counts a timer or a semaphore could not hold.
+    for (args, message) in [
+        (
+            &["conformance", "run", "--timeout", "1e300", "--", "true"][..],
+            "at most 86400",
+        ),
+        (
+            &[
+                "--demo",
+                "mock-server",
+                "--idle-timeout",
+                "18446744073709551615",
+            ],
+            "not in 1..=86400",
+        ),
+        (
+            &[
+                "--demo",
+                "mock-server",
+                "--clock-offset",
+                "9223372036854775807",
+            ],
+            "is not in",
+        ),
+        (
+            &[
+                "--demo",
+                "mock-server",
+                "--retry-after",
+                "18446744073709551615",
+            ],
+            "not in 0..=86400",
+        ),
+        (
+            &["--demo", "mock-server", "--max-connections", "0"],
+            "from 1 to 65536",
+        ),
+    ] {
+        assert_fails(&tm(args, &[]), 2, message);
+    }
     let help = tm(&["api", "--help"], &[]);
     assert!(
         text(&help.stdout).contains("[default: 60]"),

@@ -42,8 +42,9 @@ pub struct Options {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
     /// Seconds to add to this machine's clock for the server's, to simulate
-    /// clock skew.
-    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    /// clock skew (at most 10,000 years either way).
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i64).range(-MAX_OFFSET..=MAX_OFFSET))]
     pub clock_offset: i64,
     /// JSON Lines that tools/queries/export streams (its limit and offset
     /// count these lines).
@@ -72,12 +73,8 @@ pub struct Options {
     pub rate_limit_first: u64,
     /// The Retry-After of those 429s, in seconds (the body's backoff says the
     /// same in milliseconds).
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value_t = 1,
-        help_heading = "Faults"
-    )]
+    #[arg(long, value_name = "SECONDS", default_value_t = 1, help_heading = "Faults",
+          value_parser = clap::value_parser!(u64).range(0..=DAY))]
     pub retry_after: u64,
     /// Fault: break export streams after BYTES: the connection is closed
     /// with no terminating chunk, as a network failure would.
@@ -88,22 +85,32 @@ pub struct Options {
     #[arg(long, value_name = "BYTES", help_heading = "Faults")]
     pub stall_after: Option<u64>,
 
-    /// Connections served at once; further ones wait to be accepted.
-    #[arg(long, value_name = "N", default_value_t = 256, help_heading = "Limits")]
+    /// Connections served at once (1 to 65536); further ones wait to be
+    /// accepted.
+    #[arg(long, value_name = "N", default_value_t = 256, help_heading = "Limits",
+          value_parser = connections)]
     pub max_connections: usize,
     /// Seconds a connection may take to send a request's headers, or stay
     /// idle between requests, before it is closed.
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value_t = 30,
-        help_heading = "Limits"
-    )]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, help_heading = "Limits",
+          value_parser = clap::value_parser!(u64).range(1..=DAY))]
     pub idle_timeout: u64,
     /// The largest request body in bytes (413 beyond); headers are limited
     /// to 16 KiB (431 beyond).
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, help_heading = "Limits")]
     pub max_body: usize,
+}
+
+/// Bounds of the options that are times: a timer beyond them would
+/// overflow the clock's arithmetic, and no test needs one.
+const DAY: u64 = 86_400;
+const MAX_OFFSET: i64 = 10_000 * 366 * 86_400;
+
+fn connections(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n @ 1..=65_536) => Ok(n),
+        _ => Err("give a whole number from 1 to 65536".into()),
+    }
 }
 
 /// One key pair and the account it belongs to.
@@ -151,11 +158,6 @@ pub fn run(credentials: Credentials, options: Options) -> Result<(), crate::Fail
         .map(log::Log::open)
         .transpose()?
         .map(std::sync::Arc::new);
-    if options.max_connections == 0 || options.idle_timeout == 0 {
-        return Err(crate::Failure::usage(
-            "--max-connections and --idle-timeout must be at least 1",
-        ));
-    }
     let state = State {
         api: credentials.into(),
         widget: widget.into(),
