@@ -186,18 +186,38 @@ pub fn check(schema: Schema, value: &Value) -> Result<(), String> {
         .find(|(s, _)| *s == schema)
         .map(|(_, v)| v)
         .expect("every schema has a validator");
-    let problems: Vec<String> = validator
-        .iter_errors(value)
-        .map(|e| {
-            let path = e.instance_path().to_string();
-            let at = if path.is_empty() { "/" } else { &path };
-            format!("{at}: {e}")
-        })
-        .collect();
+    let problems: Vec<String> = validator.iter_errors(value).map(|e| said(&e)).collect();
     if problems.is_empty() {
         Ok(())
     } else {
         Err(problems.join("; "))
+    }
+}
+
+/// One violation in an author's words: which field, and what was expected
+/// of it (jsonschema's own text repeats the schema and the whole value).
+fn said(e: &jsonschema::ValidationError<'_>) -> String {
+    use jsonschema::error::ValidationErrorKind as K;
+    let path = e.instance_path().to_string();
+    let at = if path.is_empty() { "the answer" } else { &path };
+    let names = |value: &Value| -> String {
+        let list: Vec<String> = match value.get("required").and_then(Value::as_array) {
+            Some(names) => names.iter().map(|n| n.to_string()).collect(),
+            None => vec![value.to_string()],
+        };
+        list.join(", ")
+    };
+    match e.kind() {
+        K::Required { property } => format!("{at}: the field {property} is missing"),
+        K::Not { schema } => format!("{at}: must not have {} here", names(schema)),
+        K::AdditionalProperties { unexpected } => {
+            format!("{at}: unexpected field {}", unexpected.join(", "))
+        }
+        K::Enum { options } => format!("{at}: {} is not one of {options}", e.instance()),
+        K::Constant { expected_value } => {
+            format!("{at}: {} is not {expected_value}", e.instance())
+        }
+        _ => format!("{at}: {e}"),
     }
 }
 
@@ -222,7 +242,13 @@ mod tests {
         assert!(err.contains("timestamp"), "{err}");
         let invalid_without_kind = json!({"valid": false});
         let err = check(Schema::Output(Kind::ReturnUrl), &invalid_without_kind).unwrap_err();
-        assert!(err.contains("error_kind"), "{err}");
+        assert_eq!(err, "the answer: the field \"error_kind\" is missing");
+        let valid_with_kind = json!({"valid": true, "error_kind": "signature_mismatch"});
+        let err = check(Schema::Output(Kind::ReturnUrl), &valid_with_kind).unwrap_err();
+        assert_eq!(err, "the answer: must not have \"error_kind\" here");
+        let err = check(Schema::Output(Kind::ReturnUrl), &json!({"valid": 1, "x": 2})).unwrap_err();
+        assert!(err.contains("unexpected field x"), "{err}");
+        assert!(err.contains("/valid: 1 is not of type"), "{err}");
         check(
             Schema::RunResponse,
             &json!({"seq": 1, "refused": "x", "skipped": "y"}),
