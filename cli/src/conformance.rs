@@ -56,6 +56,10 @@ pub struct RunArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
+    /// Text reports: how many failures to show in full (the rest are
+    /// counted; JSON and HTML reports hold every case).
+    #[arg(long, value_name = "N", default_value_t = kit::DEFAULT_MAX_DETAILS)]
+    max_details: usize,
     /// Write the report here instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -136,19 +140,21 @@ pub fn run(command: Conformance) -> Result<String, Failure> {
                 ReportFormat::Json => Format::Json,
                 ReportFormat::Junit => Format::Junit,
             };
-            let text = kit::render(&report, &origin, format);
+            let text = kit::render(&report, &origin, format, args.max_details);
             write_output(args.output.as_deref().unwrap_or("-".as_ref()), &text)?;
             if report.success() {
                 Ok(String::new())
             } else {
+                let why = if report.aborted.is_some() {
+                    " (the run ended early)"
+                } else if report.nothing_run() {
+                    " (the adapter skipped every case: nothing was judged)"
+                } else {
+                    ""
+                };
                 Err(Failure::no(format!(
-                    "conformance: {}{}",
-                    kit::counts_line(&report),
-                    if report.aborted.is_some() {
-                        " (the run ended early)"
-                    } else {
-                        ""
-                    }
+                    "conformance: {}{why}",
+                    kit::counts_line(&report)
                 )))
             }
         }

@@ -173,7 +173,7 @@ fn a_failure_shows_field_payloads_and_hint_in_text() {
     for part in [
         "widget-numeric-names (widget;",
         "wrong payload, signature",
-        "signature, first difference at byte",
+        "  signature\n    expected: ",
         "payload (the signed text)\n    ours:   ",
         "    theirs: ",
         "hint: names sorted numerically (PHP ksort)",

@@ -84,6 +84,13 @@ impl Adapter {
         }
     }
 
+    /// The next line the adapter printed, if one comes within `wait`: what
+    /// follows a line that broke the protocol often says why (a PHP
+    /// `Deprecated:` notice after a blank line).
+    pub fn following_line(&mut self, wait: Duration) -> Option<String> {
+        self.lines.recv_timeout(wait).ok()?.ok()
+    }
+
     /// The exit status, waiting briefly for the process to finish exiting.
     fn exit_status(&mut self) -> Option<String> {
         for _ in 0..50 {

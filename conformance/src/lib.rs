@@ -24,11 +24,13 @@ pub mod protocol;
 pub mod reference;
 mod report;
 mod run;
+mod summary;
 mod verdict;
 
 pub use case::{builtin_vectors, parse_vectors, vectors_file, Case, Kind, Vector, FORMAT};
 pub use flags::of as flags_of;
 pub use generate::{generate, rules, Rule, MAX_GENERATED};
-pub use report::{counts_line, render, Format, Origin};
+pub use report::{counts_line, render, Format, Origin, DEFAULT_MAX_DETAILS};
 pub use run::{run, CaseResult, Counts, Options, Report};
+pub use summary::{summarize, Cause, Summary, Tally};
 pub use verdict::{judge, Failure, FieldDiff, Payloads, Verdict};

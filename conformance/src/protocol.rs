@@ -246,7 +246,11 @@ mod tests {
         let valid_with_kind = json!({"valid": true, "error_kind": "signature_mismatch"});
         let err = check(Schema::Output(Kind::ReturnUrl), &valid_with_kind).unwrap_err();
         assert_eq!(err, "the answer: must not have \"error_kind\" here");
-        let err = check(Schema::Output(Kind::ReturnUrl), &json!({"valid": 1, "x": 2})).unwrap_err();
+        let err = check(
+            Schema::Output(Kind::ReturnUrl),
+            &json!({"valid": 1, "x": 2}),
+        )
+        .unwrap_err();
         assert!(err.contains("unexpected field x"), "{err}");
         assert!(err.contains("/valid: 1 is not of type"), "{err}");
         check(

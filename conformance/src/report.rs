@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::flags;
 use crate::run::{CaseResult, Report};
+use crate::summary::{is_valid_input, summarize, Cause};
 use crate::verdict::{Failure, Verdict};
 
 /// A report format.
@@ -44,10 +45,14 @@ pub fn counts_line(report: &Report) -> String {
     )
 }
 
-/// The report in `format`.
-pub fn render(report: &Report, origin: &Origin, format: Format) -> String {
+/// How many failures a text report shows in full unless told otherwise.
+pub const DEFAULT_MAX_DETAILS: usize = 10;
+
+/// The report in `format`. A text report shows the first `max_details`
+/// failures in full and counts the rest; the others hold every case.
+pub fn render(report: &Report, origin: &Origin, format: Format, max_details: usize) -> String {
     match format {
-        Format::Text => text(report, origin),
+        Format::Text => text(report, origin, max_details),
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&json_report(report, origin))
                 .expect("JSON values serialize");
@@ -74,32 +79,99 @@ fn header(report: &Report, origin: &Origin) -> String {
     )
 }
 
-fn text(report: &Report, origin: &Origin) -> String {
+/// A list of causes, one a line: count, cause, an example.
+fn causes_text(out: &mut String, causes: &[Cause]) {
+    for cause in causes {
+        let _ = writeln!(
+            out,
+            "  {:>5}  {} (e.g. {})",
+            cause.count, cause.cause, cause.example
+        );
+    }
+}
+
+fn text(report: &Report, origin: &Origin, max_details: usize) -> String {
     let mut out = header(report, origin);
+    let summary = summarize(report);
+    let _ = writeln!(
+        out,
+        "\ninteroperability (valid inputs): {}",
+        summary.interoperability_line()
+    );
+    let _ = writeln!(
+        out,
+        "strictness (inputs that must be refused): {}",
+        summary.strictness_line()
+    );
+    causes_text(&mut out, &summary.missing_rules);
+    if !summary.causes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\ncauses of the {} interoperability failures, most frequent first:",
+            summary.interoperability.failed
+        );
+        causes_text(&mut out, &summary.causes);
+    }
+
     let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut acceptable: BTreeMap<&str, usize> = BTreeMap::new();
     let mut failing_flags: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut failures: Vec<&CaseResult> = Vec::new();
     for result in &report.results {
-        let case = &result.vector.case;
-        let flags = flags::of(case);
-        let title = format!("{} ({}; {})", case.id(), case.kind(), flags.join(", "));
         match &result.verdict {
             Verdict::Pass => {}
             Verdict::Skipped { reason } => *skipped.entry(reason).or_default() += 1,
             Verdict::Acceptable { differences } => {
-                let _ = writeln!(
-                    out,
-                    "\nACCEPTABLE {title}\n  url differs: {}",
-                    differences.join("; ")
-                );
+                for way in differences {
+                    *acceptable.entry(way).or_default() += 1;
+                }
             }
-            Verdict::Fail(failure) => {
-                for flag in &flags {
+            Verdict::Fail(_) => {
+                for flag in flags::of(&result.vector.case) {
                     *failing_flags.entry(flag).or_default() += 1;
                 }
-                let _ = writeln!(out, "\nFAIL {title}");
-                failure_text(&mut out, failure);
+                failures.push(result);
             }
         }
+    }
+    if !acceptable.is_empty() {
+        let ways: Vec<String> = acceptable.iter().map(|(w, n)| format!("{w} {n}")).collect();
+        let _ = writeln!(
+            out,
+            "\nacceptable (Ticketmatic reads these URLs the same): {}",
+            ways.join(", ")
+        );
+    }
+    // Valid inputs first: they are what users of the implementation meet.
+    failures.sort_by_key(|r| !is_valid_input(r));
+    if !failures.is_empty() {
+        let shown = failures.len().min(max_details);
+        let _ = writeln!(
+            out,
+            "\nthe first {shown} of {} failures in full:",
+            failures.len()
+        );
+    }
+    for result in failures.iter().take(max_details) {
+        let case = &result.vector.case;
+        let flags = flags::of(case);
+        let _ = writeln!(
+            out,
+            "\nFAIL {} ({}; {})",
+            case.id(),
+            case.kind(),
+            flags.join(", ")
+        );
+        if let Verdict::Fail(failure) = &result.verdict {
+            failure_text(&mut out, failure);
+        }
+    }
+    if failures.len() > max_details {
+        let _ = writeln!(
+            out,
+            "\n... and {} more failures (--max-details N shows more; --format json or html holds every case)",
+            failures.len() - max_details
+        );
     }
     for (reason, count) in skipped {
         let _ = writeln!(out, "\nskipped {count}: {reason}");
@@ -108,7 +180,11 @@ fn text(report: &Report, origin: &Origin) -> String {
         let mut flags: Vec<(&str, usize)> = failing_flags.into_iter().collect();
         flags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let list: Vec<String> = flags.iter().map(|(f, n)| format!("{f} {n}")).collect();
-        let _ = writeln!(out, "\nfailures by flag: {}", list.join(", "));
+        let _ = writeln!(
+            out,
+            "\nflags of the failing cases (what they hold, not causes): {}",
+            list.join(", ")
+        );
     }
     if let Some(why) = &report.aborted {
         let _ = writeln!(
@@ -148,13 +224,27 @@ fn failure_text(out: &mut String, failure: &Failure) {
             "  payload (the signed text)\n    ours:   {:?}",
             payload.expected
         );
-        if let Some(got) = &payload.got {
-            let at = crate::verdict::first_difference(&payload.expected, got);
-            let _ = writeln!(out, "    theirs: {got:?}  (first difference at byte {at})");
+        match &payload.got {
+            Some(got) if got == &payload.expected => {
+                let _ = writeln!(out, "    theirs: the same text");
+            }
+            Some(got) => {
+                let at = crate::verdict::first_difference(&payload.expected, got);
+                let _ = writeln!(out, "    theirs: {got:?}  (first difference at byte {at})");
+            }
+            None => {}
         }
     }
     if let Some(line) = &failure.line {
-        let _ = writeln!(out, "  line: {line}");
+        let shown = if line.trim().is_empty() {
+            format!("{line:?} (a blank line)")
+        } else {
+            line.clone()
+        };
+        let _ = writeln!(out, "  line: {shown}");
+        if let Some(next) = &failure.next_line {
+            let _ = writeln!(out, "  the line after it: {next}");
+        }
     }
     for hint in &failure.hints {
         let _ = writeln!(out, "  hint: {hint}");
@@ -179,6 +269,7 @@ fn json_report(report: &Report, origin: &Origin) -> Value {
         "origin": {"builtin": origin.builtin, "from_files": origin.from_files,
                    "generated": origin.generated, "seed": origin.seed},
         "counts": report.counts(),
+        "verdicts": summarize(report),
         "aborted": report.aborted,
         "not_run": report.not_run,
         "adapter_exit": report.exit,
@@ -206,66 +297,92 @@ fn xml(text: &str) -> String {
     out
 }
 
+/// JUnit XML: one test suite per verdict (interoperability, strictness),
+/// each with its own counts, so that CI shows them apart.
 fn junit(report: &Report, origin: &Origin) -> String {
-    let c = report.counts();
+    let summary = summarize(report);
     let name = format!("tm-conformance: {}", report.implementation.name);
+    let (failures, skipped) = (
+        summary.interoperability.failed + summary.strictness.failed,
+        summary.interoperability.skipped + summary.strictness.skipped,
+    );
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
+        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{:.3}\">",
         xml(&name),
         report.results.len(),
-        c.failed,
-        c.skipped,
         report.elapsed.as_secs_f64()
     );
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-        xml(&name),
-        report.results.len(),
-        c.failed,
-        c.skipped
-    );
-    let _ = writeln!(
-        out,
-        "    <properties><property name=\"seed\" value=\"{}\"/></properties>",
-        origin.seed
-    );
-    for result in &report.results {
-        let case = &result.vector.case;
-        let _ = write!(
+    let suites = [
+        (
+            "interoperability",
+            true,
+            &summary.interoperability,
+            summary.interoperability_line(),
+        ),
+        (
+            "strictness",
+            false,
+            &summary.strictness,
+            summary.strictness_line(),
+        ),
+    ];
+    for (suite, valid, tally, verdict) in suites {
+        let _ = writeln!(
             out,
-            "    <testcase classname=\"{}\" name=\"{}\"",
-            case.kind(),
-            xml(case.id())
+            "  <testsuite name=\"{}: {suite}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+            xml(&name),
+            tally.cases,
+            tally.failed,
+            tally.skipped
         );
-        match &result.verdict {
-            Verdict::Pass => out.push_str("/>\n"),
-            Verdict::Acceptable { differences } => {
-                let _ = writeln!(
-                    out,
-                    "><system-out>acceptable: {}</system-out></testcase>",
-                    xml(&differences.join("; "))
-                );
-            }
-            Verdict::Skipped { reason } => {
-                let _ = writeln!(out, "><skipped message=\"{}\"/></testcase>", xml(reason));
-            }
-            Verdict::Fail(failure) => {
-                let mut details = String::new();
-                failure_text(&mut details, failure);
-                let _ = writeln!(
-                    out,
-                    "><failure message=\"{}\">{}</failure></testcase>",
-                    xml(&failure.summary),
-                    xml(&details)
-                );
-            }
+        let _ = writeln!(
+            out,
+            "    <properties><property name=\"seed\" value=\"{}\"/><property name=\"verdict\" value=\"{}\"/></properties>",
+            origin.seed,
+            xml(&verdict)
+        );
+        for result in report.results.iter().filter(|r| is_valid_input(r) == valid) {
+            junit_case(&mut out, result);
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn junit_case(out: &mut String, result: &CaseResult) {
+    let case = &result.vector.case;
+    let _ = write!(
+        out,
+        "    <testcase classname=\"{}\" name=\"{}\"",
+        case.kind(),
+        xml(case.id())
+    );
+    match &result.verdict {
+        Verdict::Pass => out.push_str("/>\n"),
+        Verdict::Acceptable { differences } => {
+            let _ = writeln!(
+                out,
+                "><system-out>acceptable: {}</system-out></testcase>",
+                xml(&differences.join("; "))
+            );
+        }
+        Verdict::Skipped { reason } => {
+            let _ = writeln!(out, "><skipped message=\"{}\"/></testcase>", xml(reason));
+        }
+        Verdict::Fail(failure) => {
+            let mut details = String::new();
+            failure_text(&mut details, failure);
+            let _ = writeln!(
+                out,
+                "><failure message=\"{}\">{}</failure></testcase>",
+                xml(&failure.summary),
+                xml(&details)
+            );
         }
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
 }
 
 #[cfg(test)]

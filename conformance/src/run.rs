@@ -74,9 +74,17 @@ impl Report {
         counts
     }
 
-    /// Whether the run is a success: nothing failed and nothing was left unrun.
+    /// Whether the run is a success: something was judged, nothing failed
+    /// and nothing was left unrun.
     pub fn success(&self) -> bool {
-        self.counts().failed == 0 && self.aborted.is_none()
+        self.counts().failed == 0 && self.aborted.is_none() && !self.nothing_run()
+    }
+
+    /// Whether every case was skipped (or there were none): a run that
+    /// judged nothing proves nothing.
+    pub fn nothing_run(&self) -> bool {
+        let c = self.counts();
+        c.passed + c.failed + c.acceptable == 0
     }
 }
 
@@ -106,6 +114,13 @@ pub fn run(vectors: Vec<Vector>, options: &Options) -> Result<Report, String> {
                 Some(fault.to_string()),
             ),
             Ok(line) => answer_verdict(&vector, seq as u64, kind, line),
+        };
+        let verdict = match (verdict, &abort) {
+            (Verdict::Fail(mut failure), Some(_)) if failure.line.is_some() => {
+                failure.next_line = adapter.following_line(Duration::from_millis(300));
+                Verdict::Fail(failure)
+            }
+            (verdict, _) => verdict,
         };
         results.push(CaseResult { vector, verdict });
         if abort.is_some() {
