@@ -351,15 +351,23 @@ mod tests {
         let vector = builtin("docs-addtickets");
         let mut output = vector.expected.clone();
         output.insert("signature".into(), "0978f4fb00".into());
-        let failure = failure(judge(&vector, &Answer::Output(output)));
-        assert_eq!(failure.summary, "wrong signature");
+        let wrong = failure(judge(&vector, &Answer::Output(output)));
+        assert_eq!(wrong.summary, "wrong signature");
         assert_eq!(
-            failure.fields.len(),
+            wrong.fields.len(),
             1,
             "the URL differs only by the signature"
         );
-        assert_eq!(failure.fields[0].field, "signature");
-        assert_eq!(failure.fields[0].first_difference, Some(8));
+        assert_eq!(wrong.fields[0].field, "signature");
+        assert_eq!(
+            wrong.fields[0].first_difference, None,
+            "a byte position in two hashes says nothing"
+        );
+        let mut output = vector.expected.clone();
+        output.insert("url".into(), "https://apps.ticketmatic.com/x".into());
+        let wrong_url = failure(judge(&vector, &Answer::Output(output)));
+        assert_eq!(wrong_url.fields[0].field, "url");
+        assert_eq!(wrong_url.fields[0].first_difference, Some(29));
     }
 
     #[test]
