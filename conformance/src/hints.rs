@@ -268,6 +268,8 @@ enum Encoding {
     PythonQuote,
     /// Form encoding: spaces as `+`.
     Form,
+    /// PHP's `urlencode`: form encoding that also encodes `~`.
+    PhpUrlencode,
 }
 
 const UNSIGNED: &[&str] = &["l", "ordercode"];
@@ -355,15 +357,16 @@ fn php_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 fn encode_as(text: &str, encoding: Encoding) -> String {
     let keep: &[u8] = match encoding {
-        Encoding::Rfc3986 | Encoding::Form => b"",
+        Encoding::Rfc3986 | Encoding::Form | Encoding::PhpUrlencode => b"",
         Encoding::UriComponent => b"!'()*",
         Encoding::PythonQuote => b"/",
     };
     let mut out = String::new();
     for byte in text.bytes() {
-        if form::is_unreserved(byte) || keep.contains(&byte) {
+        let tilde_encoded = byte == b'~' && encoding == Encoding::PhpUrlencode;
+        if (form::is_unreserved(byte) && !tilde_encoded) || keep.contains(&byte) {
             out.push(char::from(byte));
-        } else if byte == b' ' && encoding == Encoding::Form {
+        } else if byte == b' ' && matches!(encoding, Encoding::Form | Encoding::PhpUrlencode) {
             out.push('+');
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -456,8 +459,75 @@ fn widget(case: &Case, output: &Map<String, Value>) -> Vec<String> {
         if !url.ends_with(&format!("signature={sig}")) {
             hints.push("the URL ends with &accesskey=...&signature=<the signature>".into());
         }
+        let expected = case_expected_url(case);
+        hints.extend(url_encoding_defect(case, &expected, url, sig));
     }
     hints
+}
+
+/// Our URL of a widget case, up to its query: the base the adapter used
+/// is the SPEC's, as in every vector.
+fn case_expected_url(case: &Case) -> String {
+    format!(
+        "https://apps.ticketmatic.com/widgets/{}/{}",
+        case.text("account"),
+        case.text("widget")
+    )
+}
+
+/// Which way of leaving names or the access key unencoded (seen in the
+/// wild: tm-php writes both raw) reproduces `theirs` exactly, values
+/// encoded in one of the usual ways and `signature` theirs.
+fn url_encoding_defect(case: &Case, base: &str, theirs: &str, signature: &str) -> Option<String> {
+    let params = case.params();
+    let key = case.text("access_key");
+    let encodings = [Encoding::Rfc3986, Encoding::Form, Encoding::PhpUrlencode];
+    let models = [
+        (true, false, "names are not percent-encoded in the URL"),
+        (
+            false,
+            true,
+            "the access key is not percent-encoded in the URL",
+        ),
+        (
+            true,
+            true,
+            "names and the access key are not percent-encoded in the URL",
+        ),
+    ];
+    let url = |encoding: Encoding, raw_names: bool, raw_key: bool| {
+        let mut query: String = params
+            .iter()
+            .map(|(name, value)| {
+                let name = if raw_names {
+                    (*name).to_owned()
+                } else {
+                    encode_as(name, encoding)
+                };
+                format!("{name}={}&", encode_as(value, encoding))
+            })
+            .collect();
+        let key = if raw_key {
+            key.to_owned()
+        } else {
+            encode_as(key, encoding)
+        };
+        query.push_str(&format!("accesskey={key}&signature={signature}"));
+        format!("{base}?{query}")
+    };
+    for encoding in encodings {
+        for (raw_names, raw_key, what) in models {
+            let model = url(encoding, raw_names, raw_key);
+            // Where nothing needed encoding the model is the rule itself.
+            if model == theirs && model != url(encoding, false, false) {
+                return Some(format!(
+                    "{what}: a raw '&', '=', '#', '+' or '%' changes what the server reads; \
+                     encode them as the values are (RFC 3986)"
+                ));
+            }
+        }
+    }
+    None
 }
 
 // ----- Return URLs ---------------------------------------------------------------

@@ -125,6 +125,8 @@ fn expected_payload(vector: &Vector, output: Option<&Map<String, Value>>) -> Opt
 fn compare(vector: &Vector, output: &Map<String, Value>) -> Verdict {
     let mut fields = Vec::new();
     let mut differences = Vec::new();
+    // Why the server would read their URL otherwise, when it would.
+    let mut misread = None;
     for (name, want) in &vector.expected {
         let got = output.get(name);
         // Payloads are optional in answers; a return URL's is only ours.
@@ -152,9 +154,12 @@ fn compare(vector: &Vector, output: &Map<String, Value>) -> Verdict {
                 if theirs == ours {
                     continue;
                 }
-                if let Ok(ways) = url_differences(ours, theirs) {
-                    differences = ways;
-                    continue;
+                match url_differences(ours, theirs) {
+                    Ok(ways) => {
+                        differences = ways;
+                        continue;
+                    }
+                    Err(why) => misread = Some(why),
                 }
             }
         }
@@ -172,10 +177,12 @@ fn compare(vector: &Vector, output: &Map<String, Value>) -> Verdict {
     }
     if !fields.is_empty() {
         let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        let mut hints = hints::wrong_output(vector, output);
+        hints.extend(misread.map(|why| format!("the URL as the server reads it: {why}")));
         return Verdict::Fail(Failure {
             summary: format!("wrong {}", names.join(", ")),
             payload: expected_payload(vector, Some(output)),
-            hints: hints::wrong_output(vector, output),
+            hints,
             fields,
             ..Failure::default()
         });
@@ -197,19 +204,34 @@ pub fn first_difference(a: &str, b: &str) -> usize {
 }
 
 /// How their widget URL differs from ours, if only in ways Ticketmatic
-/// accepts: the same path, and the same parameters (order aside) after form
-/// decoding. `Err` says why it is not acceptable.
+/// accepts (SPEC section 4: what counts is what the server receives): the
+/// same path, and the same parameters (order aside) after form decoding.
+/// Raw spaces and non-ASCII characters are acceptable, since a browser
+/// sends them encoded; a raw `&`, `=`, `#`, `+` or `%` changes what the
+/// server reads. `Err` says why it is not acceptable.
 pub fn url_differences(ours: &str, theirs: &str) -> Result<Vec<String>, String> {
     let (our_path, our_query) = ours.split_once('?').unwrap_or((ours, ""));
     let (their_path, their_query) = theirs.split_once('?').unwrap_or((theirs, ""));
     if our_path != their_path {
         return Err("the path differs".into());
     }
-    if let Some(at) = theirs
-        .bytes()
-        .position(|b| !b.is_ascii_graphic() || b == b'#')
-    {
-        return Err(format!("byte {at} may not appear in a URL as it is"));
+    if let Some(at) = theirs.bytes().position(|b| b.is_ascii_control()) {
+        return Err(format!(
+            "byte {at} ({:#04x}) is a control character, which a URL cannot hold",
+            theirs.as_bytes()[at]
+        ));
+    }
+    if let Some(at) = theirs.find('#') {
+        return Err(format!(
+            "a raw '#' at byte {at} starts the fragment: the server never receives what follows"
+        ));
+    }
+    for (name, value) in form::raw_pairs(their_query) {
+        if value.contains('=') {
+            return Err(format!(
+                "a raw '=' in the value of '{name}': write it as %3D"
+            ));
+        }
     }
     let decode = |query| -> Result<Vec<(String, String)>, String> {
         form::raw_pairs(query)
@@ -225,7 +247,19 @@ pub fn url_differences(ours: &str, theirs: &str) -> Result<Vec<String>, String> 
     a.sort();
     b.sort();
     if a != b {
-        return Err("the parameters differ after decoding".into());
+        let missing = a.iter().find(|pair| !b.contains(pair));
+        let read = b.iter().find(|pair| !a.contains(pair));
+        return Err(match (missing, read) {
+            (Some((n, v)), Some((rn, rv))) => format!(
+                "the server reads {rn:?}={rv:?} where {n:?}={v:?} was meant (a raw '&', '=', '+' \
+                 or '%' changes what it decodes)"
+            ),
+            (Some((n, v)), None) => format!("the server never reads {n:?}={v:?}"),
+            (None, Some((rn, rv))) => {
+                format!("the server reads {rn:?}={rv:?}, which was not meant")
+            }
+            (None, None) => "a parameter is written twice".into(),
+        });
     }
     let mut ways = Vec::new();
     let mut note = |way: &str| {
@@ -254,6 +288,9 @@ pub fn url_differences(ours: &str, theirs: &str) -> Result<Vec<String>, String> 
                         i += 2;
                     }
                     b'+' => note("a space written as '+'"),
+                    b' ' | 0x80.. => {
+                        note("raw spaces or non-ASCII characters (a browser sends them encoded)")
+                    }
                     b if !form::is_unreserved(b) => note(&format!("a {what} left unencoded")),
                     _ => {}
                 }
@@ -427,10 +464,57 @@ mod tests {
     }
 
     #[test]
+    fn raw_spaces_and_non_ascii_are_acceptable() {
+        let raw =
+            "https://apps.ticketmatic.com/widgets/acct/w?a b=x y&c=1&accesskey=k&signature=00";
+        assert_eq!(
+            url_differences(OURS, raw).unwrap(),
+            ["raw spaces or non-ASCII characters (a browser sends them encoded)"]
+        );
+        let ours = "https://x/widgets/a/w?%C3%A9=%E2%82%AC&accesskey=k&signature=00";
+        assert!(
+            url_differences(ours, "https://x/widgets/a/w?é=€&accesskey=k&signature=00").is_ok()
+        );
+    }
+
+    #[test]
     fn urls_that_mean_something_else_are_not_acceptable() {
+        let ours = "https://x/widgets/a/w?a%26b=1%2B2&c=%3D%23%25&accesskey=k%2Bk&signature=00";
+        for (theirs, why) in [
+            (
+                "https://x/widgets/a/w?a&b=1%2B2&c=%3D%23%25&accesskey=k%2Bk&signature=00",
+                "the server reads \"a\"=\"\" where",
+            ),
+            (
+                "https://x/widgets/a/w?a%26b=1+2&c=%3D%23%25&accesskey=k%2Bk&signature=00",
+                "the server reads \"a&b\"=\"1 2\"",
+            ),
+            (
+                "https://x/widgets/a/w?a%26b=1%2B2&c==%23%25&accesskey=k%2Bk&signature=00",
+                "a raw '=' in the value of 'c'",
+            ),
+            (
+                "https://x/widgets/a/w?a%26b=1%2B2&c=%3D#%25&accesskey=k%2Bk&signature=00",
+                "a raw '#' at byte",
+            ),
+            (
+                "https://x/widgets/a/w?a%26b=1%2B2&c=%3D%23%&accesskey=k%2Bk&signature=00",
+                "does not decode",
+            ),
+            (
+                "https://x/widgets/a/w?a%26b=1%2B2&c=%3D%23%25&accesskey=k+k&signature=00",
+                "the server reads \"accesskey\"=\"k k\"",
+            ),
+        ] {
+            let err = url_differences(ours, theirs).unwrap_err();
+            assert!(err.contains(why), "{theirs}: {err}");
+        }
+    }
+
+    #[test]
+    fn urls_whose_parameters_differ_are_not_acceptable() {
         for theirs in [
             "https://apps.ticketmatic.com/widgets/acct/w2?a%20b=x%20y&c=1&accesskey=k&signature=00",
-            "https://apps.ticketmatic.com/widgets/acct/w?a b=x y&c=1&accesskey=k&signature=00",
             "https://apps.ticketmatic.com/widgets/acct/w?a%20b=x%20y&c=2&accesskey=k&signature=00",
             "https://apps.ticketmatic.com/widgets/acct/w?a%20b=x%20y&c=1&accesskey=k",
             "https://apps.ticketmatic.com/widgets/acct/w?a%20b=x%2&c=1&accesskey=k&signature=00",

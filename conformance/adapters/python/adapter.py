@@ -10,9 +10,11 @@ To test your own implementation, copy this file and replace the bodies of
 your implementation rejects the inputs; any other exception crashes the
 adapter, and the runner reports that as a failure with the traceback.
 
-TM_ADAPTER_DEFECT=<name> switches on a mistake real clients have made, to
-see the runner catch it: numeric-sort, sign-l, encode-values, hour-off,
-upper-case-signature, plus-in-url.
+TM_ADAPTER_DEFECT=<name>[,<name>...] switches on mistakes real clients have
+made, to see the runner catch them: numeric-sort, sign-l, encode-values,
+hour-off, upper-case-signature, plus-in-url, raw-names (names and the access
+key left unencoded in widget URLs, as tm-php does), refuse-nothing (no input
+is refused), no-payload (answers carry no payload).
 """
 import datetime
 import functools
@@ -23,9 +25,9 @@ import os
 import sys
 import urllib.parse
 
-DEFECT = os.environ.get("TM_ADAPTER_DEFECT", "")
+DEFECTS = frozenset(filter(None, os.environ.get("TM_ADAPTER_DEFECT", "").split(",")))
 BASE_URL = "https://apps.ticketmatic.com"
-UNSIGNED = ("ordercode",) if DEFECT == "sign-l" else ("l", "ordercode")
+UNSIGNED = ("ordercode",) if "sign-l" in DEFECTS else ("l", "ordercode")
 UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 LAST_SECOND = 253402300799  # 9999-12-31T23:59:59
 
@@ -34,36 +36,43 @@ class Refused(ValueError):
     """The implementation rejects the inputs."""
 
 
+def refuse(why):
+    """Refuses the inputs, unless the refuse-nothing defect is on."""
+    if "refuse-nothing" not in DEFECTS:
+        raise Refused(why)
+
+
 def sign(secret, message):
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 def encode(text):
     """RFC 3986: unreserved characters stay, every other byte is %XX."""
-    if DEFECT == "plus-in-url":
+    if "plus-in-url" in DEFECTS:
         return urllib.parse.quote_plus(text, safe="")
     return urllib.parse.quote(text, safe="")
 
 
 def check_keys(access_key, secret_key):
     if not access_key or any(c in access_key for c in "\r\n "):
-        raise Refused("access key: empty, or holds a CR, LF or space")
+        refuse("access key: empty, or holds a CR, LF or space")
     if not secret_key:
-        raise Refused("secret key: empty")
+        refuse("secret key: empty")
 
 
 def check_segment(what, text):
     if not text or text in (".", "..") or any(b not in UNRESERVED for b in text.encode()):
-        raise Refused(f"{what}: not a plain path segment")
+        refuse(f"{what}: not a plain path segment")
 
 
 def timestamp(case):
     if "unix_time" in case:
         secs = case["unix_time"]
-        if DEFECT == "hour-off":
+        if "hour-off" in DEFECTS:
             secs += 3600
         if not 0 <= secs <= LAST_SECOND:
-            raise Refused("unix_time: outside 1970 to 9999")
+            refuse("unix_time: outside 1970 to 9999")
+            secs = min(max(secs, 0), LAST_SECOND)
         when = datetime.datetime.fromtimestamp(secs, tz=datetime.timezone.utc)
     else:
         when = datetime.datetime.strptime(case["timestamp"], "%Y-%m-%dT%H:%M:%S")
@@ -73,11 +82,11 @@ def timestamp(case):
 def canonical(params):
     """name ++ value of the signed parameters, sorted by the names' UTF-8 bytes."""
     signed = [(n, v) for n, v in params if n not in UNSIGNED]
-    if DEFECT == "numeric-sort":
+    if "numeric-sort" in DEFECTS:
         signed.sort(key=functools.cmp_to_key(php_ksort))
     else:
         signed.sort(key=lambda p: p[0].encode())
-    if DEFECT == "encode-values":
+    if "encode-values" in DEFECTS:
         return "".join(n + encode(v) for n, v in signed)
     return "".join(n + v for n, v in signed)
 
@@ -95,7 +104,7 @@ def authorization(case):
     ts = timestamp(case)
     payload = case["access_key"] + case["account"] + ts
     header = f"TM-HMAC-SHA256 key={case['access_key']} ts={ts} sign={sign(case['secret_key'], payload)}"
-    return {"timestamp": ts, "header": header, "payload": payload}
+    return with_payload({"timestamp": ts, "header": header}, payload)
 
 
 def widget(case):
@@ -105,15 +114,23 @@ def widget(case):
     check_segment("widget", case["widget"])
     names = [name for name, _ in params]
     if len(set(names)) != len(names):
-        raise Refused("params: a name appears more than once")
+        refuse("params: a name appears more than once")
     if "accesskey" in names or "signature" in names:
-        raise Refused("params: accesskey and signature are added by the signer")
+        refuse("params: accesskey and signature are added by the signer")
     payload = key + account + canonical(params)
     signature = sign(case["secret_key"], payload)
-    query = "".join(f"{encode(n)}={encode(v)}&" for n, v in params)
+    raw = "raw-names" in DEFECTS
+    query = "".join(f"{n if raw else encode(n)}={encode(v)}&" for n, v in params)
     url = (f"{BASE_URL}/widgets/{account}/{case['widget']}?{query}"
-           f"accesskey={encode(key)}&signature={signature}")
-    return {"signature": signature, "url": url, "payload": payload}
+           f"accesskey={key if raw else encode(key)}&signature={signature}")
+    return with_payload({"signature": signature, "url": url}, payload)
+
+
+def with_payload(output, payload):
+    """The output, with the signed text unless the no-payload defect is on."""
+    if "no-payload" not in DEFECTS:
+        output["payload"] = payload
+    return output
 
 
 def form_decode(text):
@@ -123,7 +140,10 @@ def form_decode(text):
         if raw[i] == ord("%"):
             digits = raw[i + 1:i + 3]
             if len(digits) != 2 or not all(chr(d) in "0123456789abcdefABCDEF" for d in digits):
-                raise Refused(f"query: '%' at {text!r} is not followed by two hex digits")
+                refuse(f"query: '%' at {text!r} is not followed by two hex digits")
+                out.append(raw[i])
+                i += 1
+                continue
             out.append(int(digits, 16))
             i += 3
         else:
@@ -131,8 +151,9 @@ def form_decode(text):
             i += 1
     try:
         return out.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise Refused(f"query: {text!r} does not decode to UTF-8") from e
+    except UnicodeDecodeError:
+        refuse(f"query: {text!r} does not decode to UTF-8")
+        return out.decode("utf-8", "replace")
 
 
 def return_url(case):
@@ -145,19 +166,19 @@ def return_url(case):
         name, _, value = pair.partition("=")
         name, value = form_decode(name), form_decode(value)
         if name in params:
-            raise Refused(f"query: {name!r} appears more than once")
+            refuse(f"query: {name!r} appears more than once")
         params[name] = value
     given_key, given_signature = params.pop("accesskey", None), params.pop("signature", None)
     payload = case["access_key"] + case["account"] + canonical(params.items())
     if given_key != case["access_key"]:
-        return {"valid": False, "error_kind": "bad_access_key", "payload": payload}
+        return with_payload({"valid": False, "error_kind": "bad_access_key"}, payload)
     if given_signature is None:
-        return {"valid": False, "error_kind": "signature_missing", "payload": payload}
-    if DEFECT == "upper-case-signature":
+        return with_payload({"valid": False, "error_kind": "signature_missing"}, payload)
+    if "upper-case-signature" in DEFECTS:
         given_signature = given_signature.lower()
-    if not hmac.compare_digest(sign(case["secret_key"], payload), given_signature):
-        return {"valid": False, "error_kind": "signature_mismatch", "payload": payload}
-    return {"valid": True, "payload": payload}
+    if not hmac.compare_digest(sign(case["secret_key"], payload).encode(), given_signature.encode()):
+        return with_payload({"valid": False, "error_kind": "signature_mismatch"}, payload)
+    return with_payload({"valid": True}, payload)
 
 
 KINDS = {"authorization": authorization, "widget": widget, "return_url": return_url}
