@@ -361,3 +361,175 @@ fn cases_files_round_trip_and_reports_come_in_three_formats() {
     assert!(check.success(), "the JUnit report is not well-formed XML");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The text report's lines that start with `prefix`.
+fn lines_starting<'a>(report: &'a str, prefix: &str) -> Vec<&'a str> {
+    report.lines().filter(|l| l.starts_with(prefix)).collect()
+}
+
+#[test]
+fn two_verdicts_an_adapter_that_refuses_nothing_interoperates() {
+    let env = [("TM_ADAPTER_DEFECT", "refuse-nothing")];
+    let out = run(
+        &["--generate", "600", "--seed", "7"],
+        &adapter("python"),
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    let interop = lines_starting(&report, "interoperability (valid inputs): ");
+    assert_eq!(interop.len(), 1, "{report}");
+    assert!(interop[0].contains(": interoperates: all "), "{report}");
+    let strict = lines_starting(&report, "strictness (inputs that must be refused): ");
+    assert!(strict[0].ends_with("refusal rules missing"), "{report}");
+    // One line per rule, with a count and an example, before any detail.
+    let rules_at = report.find(strict[0]).unwrap() + strict[0].len();
+    let details_at = report.find("\nFAIL ").unwrap();
+    let rules = &report[rules_at..details_at];
+    for rule in [
+        "an empty secret key was accepted (e.g. ",
+        "a parameter name given twice was accepted",
+        "a time past 9999-12-31T23:59:59 was accepted",
+    ] {
+        assert!(rules.contains(rule), "{rule} missing from:\n{rules}");
+    }
+    // The JSON report carries the same verdicts.
+    let (json, _) = json_run(
+        &["--generate", "600", "--seed", "7"],
+        &adapter("python"),
+        &env,
+    );
+    let verdicts = &json["verdicts"];
+    assert_eq!(verdicts["interoperability"]["failed"], 0);
+    assert!(verdicts["strictness"]["failed"].as_u64().unwrap() > 0);
+    assert!(verdicts["missing_rules"].as_array().unwrap().len() >= 10);
+}
+
+#[test]
+fn names_left_unencoded_are_the_cause_shown() {
+    let env = [("TM_ADAPTER_DEFECT", "raw-names")];
+    let out = run(
+        &["--generate", "600", "--seed", "7", "--kinds", "widget"],
+        &adapter("python"),
+        &env,
+    );
+    let report = text(&out.stdout);
+    assert!(report.contains("does not interoperate"), "{report}");
+    let causes = report
+        .split("interoperability failures, most frequent first:\n")
+        .nth(1)
+        .unwrap();
+    let first = causes.lines().next().unwrap();
+    assert!(
+        first.contains("not percent-encoded in the URL: a raw '&', '=', '#', '+' or '%' changes"),
+        "{report}"
+    );
+    // Raw spaces and non-ASCII are acceptable (SPEC section 4), not failures.
+    assert!(
+        report.contains("raw spaces or non-ASCII characters (a browser sends them encoded)"),
+        "{report}"
+    );
+}
+
+#[test]
+fn return_urls_without_payloads_are_diagnosed_by_elimination() {
+    for (defect, cause) in [
+        ("sign-l,no-payload", "`l` was signed"),
+        (
+            "php-parse-str,no-payload",
+            "the query read with PHP's parse_str",
+        ),
+    ] {
+        let env = [("TM_ADAPTER_DEFECT", defect)];
+        let (report, code) = json_run(
+            &["--generate", "1500", "--seed", "9", "--kinds", "return_url"],
+            &adapter("python"),
+            &env,
+        );
+        assert_eq!(code, 1, "{defect}");
+        let causes = report["verdicts"]["causes"].as_array().unwrap();
+        assert_eq!(
+            causes.len(),
+            1,
+            "{defect}: one cause, not guesses: {causes:?}"
+        );
+        let said = causes[0]["cause"].as_str().unwrap();
+        assert!(
+            said.starts_with("consistent with all ") && said.contains(cause),
+            "{defect}: {said}"
+        );
+        assert!(!said.contains("; or "), "{defect}: {said}");
+    }
+}
+
+#[test]
+fn details_are_capped_and_junit_has_a_suite_per_verdict() {
+    let env = [("TM_ADAPTER_DEFECT", "refuse-nothing")];
+    let args = ["--generate", "300", "--seed", "3", "--max-details", "2"];
+    let report = text(&run(&args, &adapter("python"), &env).stdout);
+    assert_eq!(report.matches("\nFAIL ").count(), 2, "{report}");
+    assert!(
+        report.contains("more failures (--max-details N shows more"),
+        "{report}"
+    );
+
+    let mut args = vec!["--format", "junit"];
+    args.extend(["--generate", "300", "--seed", "3"]);
+    let junit = text(&run(&args, &adapter("python"), &env).stdout);
+    let suites: Vec<&str> = junit
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<testsuite "))
+        .collect();
+    assert_eq!(suites.len(), 2, "{junit}");
+    assert!(suites[0].contains(": interoperability\"") && suites[0].contains("failures=\"0\""));
+    assert!(suites[1].contains(": strictness\"") && !suites[1].contains("failures=\"0\""));
+}
+
+#[test]
+fn a_run_that_skips_everything_fails() {
+    let out = run(
+        &["--generate", "5"],
+        &scripted("print(json.dumps({'seq': m['seq'], 'skipped': 'not yet'}), flush=True)"),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("the adapter skipped every case: nothing was judged"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_blank_line_is_shown_with_the_line_after_it() {
+    let body = "print(flush=True); print('Deprecated: something', flush=True)";
+    let out = run(&["--generate", "5"], &scripted(body), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(report.contains("line: \"\" (a blank line)"), "{report}");
+    assert!(
+        report.contains("the line after it: Deprecated: something"),
+        "{report}"
+    );
+}
+
+#[test]
+fn equal_payloads_say_so() {
+    // A wrong HMAC key: the payload is right, the signature is not.
+    let body = "c = m['case']\n    \
+        import hmac, hashlib\n    \
+        p = c['access_key'] + c['account'] + c['timestamp'] if 'timestamp' in c else None\n    \
+        print(json.dumps({'seq': m['seq'], 'skipped': 'x'} if p is None else {'seq': m['seq'], 'output': {'timestamp': c['timestamp'], 'header': 'TM-HMAC-SHA256 key=' + c['access_key'] + ' ts=' + c['timestamp'] + ' sign=' + hmac.new(b'wrong', p.encode(), hashlib.sha256).hexdigest(), 'payload': p}}), flush=True)";
+    let out = run(
+        &["--generate", "0", "--kinds", "authorization"],
+        &scripted(body),
+        &[],
+    );
+    let report = text(&out.stdout);
+    assert!(report.contains("    theirs: the same text\n"), "{report}");
+    assert!(
+        report.contains("hint: the payload is right but its HMAC is not"),
+        "{report}"
+    );
+    assert!(!report.contains("only the timestamp is wrong"), "{report}");
+}

@@ -173,6 +173,19 @@ fn return_url(query: &str, add: &mut impl FnMut(&'static str, bool)) {
         let mut set = BTreeSet::new();
         !decoded.iter().all(|n| set.insert(n))
     });
+    // What PHP's parse_str rewrites (SPEC section 4).
+    add(
+        "name-with-dot-space-or-bracket",
+        decoded.iter().any(|n| n.contains(['.', ' ', '[', ']'])),
+    );
+    add("numeric-names", decoded.iter().any(|n| is_number(n)));
+    add("names-php-merges", {
+        let mut set = BTreeSet::new();
+        !decoded
+            .iter()
+            .map(|n| n.replace(['.', ' '], "_"))
+            .all(|n| set.insert(n))
+    });
 }
 
 fn is_number(name: &str) -> bool {

@@ -697,6 +697,27 @@ fn return_valueless(rng: &mut Rng) -> Value {
     url.case(rng)
 }
 
+/// Valid return URLs with the names PHP's `parse_str` rewrites (SPEC
+/// section 4): `.` and spaces, brackets, digits only, and names it merges
+/// into one. A verifier must read them as they are.
+fn return_php_names(rng: &mut Rng) -> Value {
+    const NAMES: [&str; 12] = [
+        "a.b", "a b", "a[b]", "a[", "x[]", "57", "007", "0", "10", "9", " lead", ".dot",
+    ];
+    let mut url = ReturnUrl::signed(rng);
+    for _ in 0..rng.between(1, 3) {
+        url.params.push(((*rng.pick(&NAMES)).into(), value(rng)));
+    }
+    if rng.chance(50) {
+        let base = plain_name(rng);
+        url.params.push((format!("{base}.x"), value(rng)));
+        url.params.push((format!("{base}_x"), value(rng)));
+    }
+    dedupe(&mut url.params);
+    url.signature = url.sign(&url.secret.clone());
+    url.case(rng)
+}
+
 fn return_tampered(rng: &mut Rng) -> Value {
     let mut url = ReturnUrl::signed(rng);
     url.params.push(("orderid".into(), "2715".into()));
@@ -948,6 +969,11 @@ const RULES: &[Rule] = &[
         return_valueless
     ),
     rule!(
+        "return-php-names",
+        "§4 names with '.', spaces, brackets or only digits, and names PHP's parse_str merges, read as they are",
+        return_php_names
+    ),
+    rule!(
         "return-tampered",
         "§3 a changed parameter: signature mismatch",
         return_tampered
@@ -1033,6 +1059,7 @@ mod tests {
         let verdicts = [
             ("return-valid", Some(true)),
             ("return-valueless", Some(true)),
+            ("return-php-names", Some(true)),
             ("return-tampered", Some(false)),
             ("return-signature-missing", Some(false)),
             ("return-signature-wrong", Some(false)),

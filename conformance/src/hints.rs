@@ -14,7 +14,7 @@ use crate::form;
 use crate::reference;
 
 /// Lower-case hex HMAC-SHA256 of `payload` under `secret`.
-fn hmac_hex(secret: &str, payload: &str) -> String {
+pub(crate) fn hmac_hex(secret: &str, payload: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
     mac.update(payload.as_bytes());
     mac.finalize()
@@ -52,7 +52,8 @@ pub fn accepted_invalid(case: &Case) -> Vec<String> {
             "a parameter name given twice was accepted: its signature is undefined".into()
         }
         Err(Error::ReservedName(_)) => {
-            "'accesskey' or 'signature' accepted as a widget parameter: the URL would hold it twice"
+            "'accesskey' or 'signature' accepted as a widget parameter: the URL would hold it \
+             twice (tm-php) or the signer's would silently replace it (tm-go)"
                 .into()
         }
         Err(Error::DuplicateName(Field::Query(_))) => {
@@ -197,7 +198,19 @@ fn authorization(vector: &Vector, output: &Map<String, Value>) -> Vec<String> {
                 "separators between the signed parts",
             ),
         ];
+        let spec = format!("{key}{account}{}", expected("timestamp"));
+        if text("payload") == spec {
+            hints.push(
+                "the payload is right but its HMAC is not: check the key (the secret's UTF-8 \
+                 bytes) and lower-case hex"
+                    .into(),
+            );
+        }
         for (payload, hint) in variants {
+            // A variant that is the rule itself explains nothing.
+            if payload == spec {
+                continue;
+            }
             if hmac_hex(secret, &payload) == their_sign || text("payload") == payload {
                 hints.push(hint.into());
                 break;
@@ -235,7 +248,7 @@ fn timestamp_shape(text: &str) -> String {
 
 /// Ways of building the signed text of a list of parameters.
 #[derive(Clone, Copy, PartialEq)]
-enum Variant {
+pub(crate) enum Variant {
     /// Names that are decimal numbers compare as numbers (PHP turns them
     /// into integer keys before `ksort`).
     PhpNumericSort,
@@ -260,7 +273,7 @@ enum Variant {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Encoding {
+pub(crate) enum Encoding {
     Rfc3986,
     /// JavaScript's `encodeURIComponent`: leaves `!'()*` as they are.
     UriComponent,
@@ -534,7 +547,7 @@ fn url_encoding_defect(case: &Case, base: &str, theirs: &str, signature: &str) -
 
 /// Ways of reading a return URL's query.
 #[derive(Clone, Copy, PartialEq)]
-enum Reading {
+pub(crate) enum Reading {
     /// Rules as the SPEC gives them, with a variant of the signing rules.
     Signing(Variant),
     /// `+` taken literally.
@@ -545,9 +558,19 @@ enum Reading {
     UpperHexOnly,
     /// Empty pairs read as parameters with an empty name.
     EmptyPairsKept,
+    /// PHP's `parse_str` (tm-php): a space or `.` in a name becomes `_`,
+    /// `a[b]` an array (signed as `Array`), an unclosed `[` a `_`; a name
+    /// met again keeps the last value; numeric names sort as numbers.
+    PhpParseStr,
 }
 
-const READINGS: [(Reading, &str); 14] = [
+/// The ways of reading a return URL that implementations get wrong.
+pub(crate) const READINGS: [(Reading, &str); 15] = [
+    (
+        Reading::PhpParseStr,
+        "the query read with PHP's parse_str: '.' and spaces in names become '_', 'a[b]' an \
+         array, numeric names sort as numbers (tm-php); read the pairs as they are",
+    ),
     (
         Reading::Signing(Variant::Encoded(Encoding::Rfc3986, false)),
         "values signed after URL encoding",
@@ -599,7 +622,7 @@ const READINGS: [(Reading, &str); 14] = [
 
 /// The payload a query's signature must sign, read in some way; `None` if
 /// it does not decode that way.
-fn query_payload(case: &Case, reading: Reading) -> Option<String> {
+pub(crate) fn query_payload(case: &Case, reading: Reading) -> Option<String> {
     let decode = |text: &str| -> Option<String> {
         match reading {
             Reading::PlusKept => form::decode(&text.replace('+', "%2B")),
@@ -633,9 +656,23 @@ fn query_payload(case: &Case, reading: Reading) -> Option<String> {
             .map(|p| p.split_once('=').unwrap_or((p, "")))
             .collect();
     }
-    let mut params = Vec::new();
+    let mut params: Vec<(String, String)> = Vec::new();
     for (name, value) in raw {
-        let (name, value) = (decode(name)?, decode(value)?);
+        let (mut name, mut value) = (decode(name)?, decode(value)?);
+        if reading == Reading::PhpParseStr {
+            let Some((php, array)) = php_name(&name) else {
+                continue;
+            };
+            name = php;
+            if array {
+                value = "Array".into();
+            }
+            // The same key again: PHP keeps the last value.
+            if let Some(at) = params.iter().position(|(n, _)| *n == name) {
+                params[at].1 = value;
+                continue;
+            }
+        }
         if name != "accesskey" && name != "signature" {
             params.push((name, value));
         }
@@ -646,6 +683,7 @@ fn query_payload(case: &Case, reading: Reading) -> Option<String> {
         .collect();
     let variant = match reading {
         Reading::Signing(variant) => variant,
+        Reading::PhpParseStr => Variant::PhpNumericSort,
         _ => Variant::Unsigned(UNSIGNED),
     };
     Some(format!(
@@ -656,17 +694,43 @@ fn query_payload(case: &Case, reading: Reading) -> Option<String> {
     ))
 }
 
+/// A name as PHP's `parse_str` stores it, and whether it makes an array;
+/// `None` where PHP drops the pair (an empty name).
+fn php_name(name: &str) -> Option<(String, bool)> {
+    let name = name.trim_start_matches(' ');
+    let mut out = String::new();
+    for (at, c) in name.char_indices() {
+        match c {
+            ' ' | '.' => out.push('_'),
+            '[' if name[at + 1..].contains(']') => return (!out.is_empty()).then_some((out, true)),
+            // Unclosed: the `[` becomes `_` and the rest stays as it is.
+            '[' => {
+                out.push('_');
+                out.push_str(&name[at + 1..]);
+                break;
+            }
+            c => out.push(c),
+        }
+    }
+    (!out.is_empty()).then_some((out, false))
+}
+
+/// The `signature` a return URL's query carries, decoded.
+pub(crate) fn query_signature(case: &Case) -> String {
+    form::raw_pairs(case.text("query"))
+        .into_iter()
+        .find(|(n, _)| form::decode(n).as_deref() == Some("signature"))
+        .and_then(|(_, v)| form::decode(v))
+        .unwrap_or_default()
+}
+
 fn return_url(vector: &Vector, output: &Map<String, Value>) -> Vec<String> {
     let case = &vector.case;
     let expected_kind = vector.expected.get("error_kind").and_then(Value::as_str);
     let their_valid = output.get("valid").and_then(Value::as_bool);
     let their_kind = output.get("error_kind").and_then(Value::as_str);
     let secret = case.text("secret_key");
-    let signature = form::raw_pairs(case.text("query"))
-        .into_iter()
-        .find(|(n, _)| form::decode(n).as_deref() == Some("signature"))
-        .and_then(|(_, v)| form::decode(v))
-        .unwrap_or_default();
+    let signature = query_signature(case);
     let spec = query_payload(case, Reading::Signing(Variant::Unsigned(UNSIGNED)));
     // The adapter's payload, where it gave one that differs, says which
     // reading it used more surely than any guess.

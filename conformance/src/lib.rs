@@ -16,6 +16,7 @@
 
 mod adapter;
 mod case;
+mod elimination;
 mod flags;
 mod form;
 mod generate;

@@ -255,13 +255,17 @@ fn json_report(report: &Report, origin: &Origin) -> Value {
     let cases: Vec<Value> = report
         .results
         .iter()
-        .map(|CaseResult { vector, verdict }| {
-            let mut entry = serde_json::to_value(verdict).expect("verdicts serialize");
-            entry["id"] = vector.case.id().into();
-            entry["kind"] = vector.case.kind().as_str().into();
-            entry["flags"] = json!(flags::of(&vector.case));
-            entry
-        })
+        .map(
+            |CaseResult {
+                 vector, verdict, ..
+             }| {
+                let mut entry = serde_json::to_value(verdict).expect("verdicts serialize");
+                entry["id"] = vector.case.id().into();
+                entry["kind"] = vector.case.kind().as_str().into();
+                entry["flags"] = json!(flags::of(&vector.case));
+                entry
+            },
+        )
         .collect();
     json!({
         "protocol": crate::protocol::PROTOCOL,

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::adapter::Adapter;
 use crate::case::{Kind, Vector};
-use crate::protocol::{self, Implementation, Schema, Started};
+use crate::elimination;
+use crate::protocol::{self, Answer, Implementation, Schema, Started};
 use crate::verdict::{judge, Failure, Verdict};
 
 /// How to run.
@@ -26,6 +27,8 @@ pub struct CaseResult {
     pub vector: Vector,
     /// The verdict.
     pub verdict: Verdict,
+    /// The adapter's answer, when it gave a valid one.
+    pub answer: Option<Answer>,
 }
 
 /// Everything a run found.
@@ -104,13 +107,15 @@ pub fn run(vectors: Vec<Vector>, options: &Options) -> Result<Report, String> {
             results.push(CaseResult {
                 vector,
                 verdict: Verdict::Skipped { reason },
+                answer: None,
             });
             continue;
         }
         let message = protocol::run_message(seq as u64, vector.case.fields());
-        let (verdict, abort) = match adapter.ask(&message) {
+        let (verdict, answer, abort) = match adapter.ask(&message) {
             Err(fault) => (
                 Verdict::fail(format!("no answer: {fault}")),
+                None,
                 Some(fault.to_string()),
             ),
             Ok(line) => answer_verdict(&vector, seq as u64, kind, line),
@@ -122,12 +127,17 @@ pub fn run(vectors: Vec<Vector>, options: &Options) -> Result<Report, String> {
             }
             (verdict, _) => verdict,
         };
-        results.push(CaseResult { vector, verdict });
+        results.push(CaseResult {
+            vector,
+            verdict,
+            answer,
+        });
         if abort.is_some() {
             aborted = abort;
             break;
         }
     }
+    elimination::diagnose(&mut results);
     let not_run = total - results.len();
     let exit = adapter.stop(&protocol::stop_message());
     Ok(Report {
@@ -151,13 +161,14 @@ fn start(adapter: &mut Adapter) -> Result<Started, String> {
     serde_json::from_value(value).map_err(|e| format!("the answer to start: {e}: {line}"))
 }
 
-/// The verdict on an answer line, and why the run must end if it must.
+/// The verdict on an answer line, the answer if it is one, and why the run
+/// must end if it must.
 fn answer_verdict(
     vector: &Vector,
     seq: u64,
     kind: Kind,
     line: String,
-) -> (Verdict, Option<String>) {
+) -> (Verdict, Option<Answer>, Option<String>) {
     let malformed = |summary: String, line: String| {
         Verdict::Fail(Failure {
             summary,
@@ -169,29 +180,34 @@ fn answer_verdict(
         Ok(value) => value,
         Err(e) => {
             let why = format!("the adapter printed a line that is not JSON ({e})");
-            return (malformed(why.clone(), line), Some(why));
+            return (malformed(why.clone(), line), None, Some(why));
         }
     };
     match value.get("seq").and_then(Value::as_u64) {
         Some(got) if got != seq => {
             let why = format!("the adapter answered out of order: seq {got} for seq {seq}");
-            return (malformed(why.clone(), line), Some(why));
+            return (malformed(why.clone(), line), None, Some(why));
         }
         _ => {}
     }
     if let Err(e) = protocol::check(Schema::RunResponse, &value) {
-        return (malformed(format!("malformed answer: {e}"), line), None);
+        return (
+            malformed(format!("malformed answer: {e}"), line),
+            None,
+            None,
+        );
     }
     if let Some(output) = value.get("output") {
         if let Err(e) = protocol::check(Schema::Output(kind), output) {
             return (
                 malformed(format!("malformed {kind} output: {e}"), line),
                 None,
+                None,
             );
         }
     }
     match protocol::read_answer(&value) {
-        Some(answer) => (judge(vector, &answer), None),
-        None => (malformed("malformed answer".into(), line), None),
+        Some(answer) => (judge(vector, &answer), Some(answer), None),
+        None => (malformed("malformed answer".into(), line), None, None),
     }
 }

@@ -14,7 +14,8 @@ TM_ADAPTER_DEFECT=<name>[,<name>...] switches on mistakes real clients have
 made, to see the runner catch them: numeric-sort, sign-l, encode-values,
 hour-off, upper-case-signature, plus-in-url, raw-names (names and the access
 key left unencoded in widget URLs, as tm-php does), refuse-nothing (no input
-is refused), no-payload (answers carry no payload).
+is refused), no-payload (answers carry no payload), php-parse-str (return
+URLs read as PHP's parse_str reads them, as tm-php does).
 """
 import datetime
 import functools
@@ -82,7 +83,7 @@ def timestamp(case):
 def canonical(params):
     """name ++ value of the signed parameters, sorted by the names' UTF-8 bytes."""
     signed = [(n, v) for n, v in params if n not in UNSIGNED]
-    if "numeric-sort" in DEFECTS:
+    if DEFECTS & {"numeric-sort", "php-parse-str"}:
         signed.sort(key=functools.cmp_to_key(php_ksort))
     else:
         signed.sort(key=lambda p: p[0].encode())
@@ -156,6 +157,24 @@ def form_decode(text):
         return out.decode("utf-8", "replace")
 
 
+def php_parse_str_name(name):
+    """The key PHP's parse_str stores a name under, and whether it makes an
+    array: '.' and spaces become '_', 'a[b]' is the array 'a', an unclosed
+    '[' becomes '_' (the php-parse-str defect)."""
+    name = name.lstrip(" ")
+    out = ""
+    for at, c in enumerate(name):
+        if c in " .":
+            out += "_"
+        elif c == "[" and "]" in name[at + 1:]:
+            return out, True
+        elif c == "[":
+            return out + "_" + name[at + 1:], False
+        else:
+            out += c
+    return out, False
+
+
 def return_url(case):
     check_keys(case["access_key"], case["secret_key"])
     check_segment("account", case["account"])
@@ -165,6 +184,12 @@ def return_url(case):
             continue
         name, _, value = pair.partition("=")
         name, value = form_decode(name), form_decode(value)
+        if "php-parse-str" in DEFECTS:
+            name, array = php_parse_str_name(name)
+            if not name:
+                continue
+            params[name] = "Array" if array else value
+            continue
         if name in params:
             refuse(f"query: {name!r} appears more than once")
         params[name] = value
