@@ -85,6 +85,8 @@ enum ReportFormat {
     Text,
     Json,
     Junit,
+    /// One self-contained page (no script, no network) to open in a browser.
+    Html,
 }
 
 fn parse_seconds(text: &str) -> Result<Duration, String> {
@@ -139,6 +141,7 @@ pub fn run(command: Conformance) -> Result<String, Failure> {
                 ReportFormat::Text => Format::Text,
                 ReportFormat::Json => Format::Json,
                 ReportFormat::Junit => Format::Junit,
+                ReportFormat::Html => Format::Html,
             };
             let text = kit::render(&report, &origin, format, args.max_details);
             write_output(args.output.as_deref().unwrap_or("-".as_ref()), &text)?;

@@ -21,6 +21,7 @@ mod flags;
 mod form;
 mod generate;
 mod hints;
+mod html;
 pub mod protocol;
 pub mod reference;
 mod report;

@@ -19,8 +19,11 @@ pub enum Format {
     Text,
     /// One JSON object with every case's verdict.
     Json,
-    /// JUnit XML, one test case per case.
+    /// JUnit XML, one test suite per verdict, one test case per case.
     Junit,
+    /// One self-contained HTML page for people: the verdicts, the causes,
+    /// a table per kind and rule, and every failure expandable.
+    Html,
 }
 
 /// Where the cases came from, for the report's header.
@@ -60,6 +63,7 @@ pub fn render(report: &Report, origin: &Origin, format: Format, max_details: usi
             text
         }
         Format::Junit => junit(report, origin),
+        Format::Html => crate::html::render(report, origin),
     }
 }
 
