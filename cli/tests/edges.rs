@@ -96,6 +96,18 @@ fn every_command_survives_a_closed_pipe_and_a_full_disk() {
             "conformance",
             "adapter",
         ],
+        vec![
+            "conformance",
+            "run",
+            "--generate",
+            "5",
+            "--format",
+            "html",
+            "--",
+            TM,
+            "conformance",
+            "adapter",
+        ],
         vec!["conformance", "adapter"],
         vec!["mock-server", "--port", "0"],
     ];
