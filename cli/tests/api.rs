@@ -50,7 +50,7 @@ fn paths_urls_and_query_fields() {
     let out = api(&mock, &["/api/1/_/tools/accounts"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()[0]["code"],
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()[0]["shortname"],
         "myaccountname"
     );
     // The alias of old.

@@ -292,13 +292,21 @@ fn fixtures_answer_typed_clients_and_other_paths_are_404_after_the_signature() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let accounts: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(accounts[0]["code"], "myaccountname");
+    assert_eq!(accounts[0]["shortname"], "myaccountname");
 
-    let error = call("GET", &api(&mock, "orders"), &auth, None).error();
+    let error = call("GET", &api(&mock, "vouchers"), &auth, None).error();
     assert_eq!(error.code, 404);
-    assert_eq!(error.message, "no such path: orders");
+    assert_eq!(error.message, "no such path: vouchers");
     // Unsigned, the same path is a 401: a 404 means the signature was fine.
-    assert_eq!(call("GET", &api(&mock, "orders"), &[], None).status, 401);
+    assert_eq!(call("GET", &api(&mock, "vouchers"), &[], None).status, 401);
+    // One item of a list, by id; an id the list lacks is a 404 that says so.
+    let event = call("GET", &api(&mock, "events/10003"), &auth, None).json();
+    assert_eq!(event["name"], "New Year's Gala");
+    let error = call("GET", &api(&mock, "contacts/9999"), &auth, None).error();
+    assert_eq!(
+        (error.code, error.message.as_str()),
+        (404, "contacts: no item with id 9999")
+    );
     let error = call(
         "GET",
         &format!("{}?limit=x", api(&mock, "events")),
@@ -380,6 +388,120 @@ fn export_takes_a_query_request_and_honours_limit_and_offset() {
     }
     let big = format!(r#"{{"query": "{}"}}"#, "x".repeat(2000));
     assert_eq!(call("POST", &url, &auth, Some(&big)).error().code, 413);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn queries_answer_a_query_result_from_the_data() {
+    let dir = scratch("queries");
+    write_data(&dir.join("data.jsonl"), 20);
+    let mock = Mock::start(&["--data", dir.join("data.jsonl").to_str().unwrap()]);
+    let header = signed();
+    let auth = [("Authorization", header.as_str())];
+    let url = api(&mock, "tools/queries");
+    let result = call(
+        "POST",
+        &url,
+        &auth,
+        Some(r#"{"query": "select id from tm.contact", "limit": 2, "offset": 5}"#),
+    )
+    .json();
+    // tm-go's QueryResult: the number of rows in the result, and the rows.
+    assert_eq!(result["nbrofresults"], 2);
+    assert_eq!(result["results"][0]["id"], 5);
+    assert_eq!(result["results"][1]["name"], "contact 00000006");
+    let all = call("POST", &url, &auth, Some(r#"{"query": "x"}"#)).json();
+    assert_eq!(all["nbrofresults"], 20);
+    for (body, field) in [
+        ("{}", "query"),
+        (r#"{"query": ["x"]}"#, "query"),
+        (r#"{"query": "x", "offset": "2"}"#, "offset"),
+    ] {
+        let error = call("POST", &url, &auth, Some(body)).error();
+        assert_eq!(error.code, 400, "{body}");
+        assert_eq!(error.applicationdata["field"], field, "{body}");
+    }
+    assert_eq!(call("POST", &url, &auth, Some("[1]")).error().code, 400);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `tm mock-server` that is expected to refuse to start: its exit status
+/// and what it said.
+fn refused_start(args: &[&str]) -> (Option<i32>, String) {
+    let mut all = vec!["--demo", "mock-server", "--port", "0"];
+    all.extend(args);
+    let out = tm(&all, &[]);
+    assert_eq!(text(&out.stdout), "", "it must not say it listens");
+    (out.status.code(), text(&out.stderr))
+}
+
+#[test]
+fn fixtures_and_data_are_checked_at_start() {
+    let dir = scratch("checked");
+    let (code, err) = refused_start(&["--fixtures", "/nonexistent"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--fixtures /nonexistent: not a folder"),
+        "{err}"
+    );
+    let file = dir.join("file.json");
+    std::fs::write(&file, "{}").unwrap();
+    let (code, err) = refused_start(&["--fixtures", file.to_str().unwrap()]);
+    assert_eq!(
+        (code, err.contains("not a folder")),
+        (Some(2), true),
+        "{err}"
+    );
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(bad.join("settings")).unwrap();
+    std::fs::write(bad.join("settings/x.json"), "{\"data\": [}").unwrap();
+    let (code, err) = refused_start(&["--fixtures", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("settings/x.json: not JSON: "), "{err}");
+
+    let data = dir.join("rows.jsonl");
+    for (text, line) in [
+        ("{\"id\":1}\n\n{\"id\":2}\n", "line 2: a blank line"),
+        ("{\"id\":1}\nnot json\n", "line 2: not a JSON object"),
+        ("[1]\n", "line 1: not a JSON object"),
+    ] {
+        std::fs::write(&data, text).unwrap();
+        let (code, err) = refused_start(&["--data", data.to_str().unwrap()]);
+        assert_eq!(code, Some(2), "{text:?}");
+        assert!(err.contains(line), "{text:?}: {err}");
+    }
+
+    // A missing final newline is supplied: no client loses the last record.
+    std::fs::write(&data, "{\"id\":1}\n{\"id\":2}").unwrap();
+    let mock = Mock::start(&["--data", data.to_str().unwrap()]);
+    let header = signed();
+    let auth = [("Authorization", header.as_str())];
+    let export = |mock: &Mock, body: &str| {
+        call(
+            "POST",
+            &api(mock, "tools/queries/export"),
+            &auth,
+            Some(body),
+        )
+        .body
+    };
+    assert_eq!(
+        export(&mock, r#"{"query": "x"}"#),
+        "{\"id\":1}\n{\"id\":2}\n"
+    );
+    drop(mock);
+
+    // --data-verbatim: the bytes as they are; offset counts records only.
+    std::fs::write(&data, "{\"id\":1}\n\n{\"id\":2}").unwrap();
+    let mock = Mock::start(&["--data", data.to_str().unwrap(), "--data-verbatim"]);
+    assert_eq!(
+        export(&mock, r#"{"query": "x"}"#),
+        "{\"id\":1}\n\n{\"id\":2}"
+    );
+    assert_eq!(
+        export(&mock, r#"{"query": "x", "offset": 1}"#),
+        "{\"id\":2}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

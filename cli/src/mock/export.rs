@@ -1,60 +1,15 @@
-//! `tools/queries/export`: the `--data` lines, selected by `limit` and
-//! `offset` and streamed in chunks, with the stream faults `--cut-after`
+//! `tools/queries/export`: the `--data` records (`data.rs`) selected by
+//! `limit` and `offset`, streamed in chunks, with the stream faults `--cut-after`
 //! (the body ends in an error, so hyper breaks the connection without the
 //! terminating chunk) and `--stall-after` (the body stops producing and the
 //! connection stays open).
 
 use std::future::Future;
-use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use hyper::body::Frame;
-
-/// The export data, held in memory with where each line starts.
-pub struct Data {
-    bytes: Bytes,
-    line_starts: Vec<usize>,
-}
-
-impl Data {
-    pub fn load(path: &Path) -> Result<Data, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("--data {}: {e}", path.display()))?;
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(i, &b)| b == b'\n' && i + 1 < bytes.len())
-                .map(|(i, _)| i + 1),
-        );
-        if bytes.is_empty() {
-            line_starts.clear();
-        }
-        Ok(Data {
-            bytes: bytes.into(),
-            line_starts,
-        })
-    }
-
-    /// Lines `offset..offset + limit` (`limit` 0: to the end).
-    pub fn select(&self, offset: u64, limit: u64) -> Bytes {
-        let count = self.line_starts.len();
-        let first = usize::try_from(offset).unwrap_or(usize::MAX).min(count);
-        let end = match usize::try_from(limit) {
-            Ok(0) | Err(_) => count,
-            Ok(limit) => first.saturating_add(limit).min(count),
-        };
-        let byte = |line: usize| {
-            self.line_starts
-                .get(line)
-                .copied()
-                .unwrap_or(self.bytes.len())
-        };
-        self.bytes.slice(byte(first)..byte(end))
-    }
-}
 
 const CHUNK: usize = 64 * 1024;
 
@@ -129,35 +84,5 @@ impl hyper::body::Body for Stream {
 
     fn is_end_stream(&self) -> bool {
         self.rest.is_empty()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn data(text: &str) -> Data {
-        let dir =
-            std::env::temp_dir().join(format!("tm-export-{}-{}", std::process::id(), text.len()));
-        std::fs::write(&dir, text).unwrap();
-        let data = Data::load(&dir).unwrap();
-        std::fs::remove_file(&dir).unwrap();
-        data
-    }
-
-    #[test]
-    fn limit_and_offset_count_lines() {
-        let d = data("a\nb\nc\n");
-        assert_eq!(d.select(0, 0), "a\nb\nc\n");
-        assert_eq!(d.select(1, 1), "b\n");
-        assert_eq!(d.select(2, 5), "c\n");
-        assert_eq!(d.select(3, 0), "");
-        assert_eq!(d.select(u64::MAX, u64::MAX), "");
-        assert_eq!(data("").select(0, 0), "");
-        assert_eq!(
-            data("a\nb").select(1, 0),
-            "b",
-            "a last line without newline"
-        );
     }
 }

@@ -1,61 +1,144 @@
-//! `--fixtures DIR`: canned answers for signed GETs, so that typed clients
-//! can be tested against realistic shapes. `GET /api/1/{account}/PATH`
-//! answers `DIR/{account}/PATH.json`, else `DIR/PATH.json`; a list answer
-//! (`{"data": [...]}`) is paged by `limit` and `offset` and gets
-//! `nbrofresults`.
+//! `--fixtures DIR`: canned answers for signed GETs, in the shapes the
+//! official clients' types read (`mock-fixtures/README.md` says which type
+//! each file was checked against). Every `*.json` file under DIR is read
+//! and parsed once, at start: a file that is not JSON stops the server with
+//! its name and the error, rather than answering 500 later.
+//!
+//! `GET /api/1/{account}/PATH` answers `DIR/{account}/PATH.json`, else
+//! `DIR/PATH.json`. A list answer (`{"data": [...]}`) is paged by `limit` and
+//! `offset` and gets `nbrofresults`. `GET PATH/ID` with no file of its own
+//! answers the item of `PATH.json` whose `id` (or `orderid`, the key of
+//! orders) is ID. `_/tools/accounts` lists the accounts of the file that the
+//! key pair may use, as the real server does.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use hyper::StatusCode;
 use serde_json::Value;
 
 use super::problem::Problem;
 
-/// The answer for `path` (the part after `/api/1/{account}/`), `None` when
-/// no fixture exists.
-pub fn answer(
-    dir: &Path,
-    account_segment: &str,
-    path: &str,
-    query: &str,
-) -> Option<Result<Value, Problem>> {
-    let file = locate(dir, account_segment, path)?;
-    let text = match std::fs::read_to_string(&file) {
-        Ok(text) => text,
-        Err(e) => return Some(Err(server_error(&file, &e.to_string()))),
-    };
-    let mut value: Value = match serde_json::from_str(&text) {
-        Ok(value) => value,
-        Err(e) => return Some(Err(server_error(&file, &format!("not JSON: {e}")))),
-    };
-    Some(page(&mut value, query).map(|()| value))
-}
+/// Every fixture, by its path under DIR without `.json`
+/// (`events`, `myaccountname/tools/account`).
+pub struct Fixtures(BTreeMap<String, Value>);
 
-fn server_error(file: &Path, why: &str) -> Problem {
-    Problem::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("fixture {}: {why}", file.display()),
-    )
-}
-
-/// The fixture file for a path made only of plain segments (never `..` or
-/// an absolute path: a request cannot reach outside `dir`).
-fn locate(dir: &Path, account_segment: &str, path: &str) -> Option<PathBuf> {
-    let plain = |segment: &str| {
-        !segment.is_empty()
-            && segment != "."
-            && segment != ".."
-            && segment
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
-    };
-    if !plain(account_segment) || !path.split('/').all(plain) {
-        return None;
+impl Fixtures {
+    /// Reads and parses every `*.json` file under `dir`; other files (a
+    /// README) are left alone.
+    pub fn load(dir: &Path) -> Result<Fixtures, String> {
+        let shown = dir.display();
+        if !dir.is_dir() {
+            return Err(format!("--fixtures {shown}: not a folder"));
+        }
+        let mut fixtures = BTreeMap::new();
+        let mut folders = vec![dir.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            let entries = std::fs::read_dir(&folder)
+                .map_err(|e| format!("--fixtures {}: {e}", folder.display()))?;
+            for entry in entries {
+                let path = entry
+                    .map_err(|e| format!("--fixtures {}: {e}", folder.display()))?
+                    .path();
+                if path.is_dir() {
+                    folders.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "json") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("--fixtures: {}: {e}", path.display()))?;
+                let value: Value = serde_json::from_str(&text)
+                    .map_err(|e| format!("--fixtures: {}: not JSON: {e}", path.display()))?;
+                let key = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .with_extension("")
+                    .to_string_lossy()
+                    .replace(std::path::MAIN_SEPARATOR, "/");
+                fixtures.insert(key, value);
+            }
+        }
+        if fixtures.is_empty() {
+            return Err(format!("--fixtures {shown}: holds no .json file"));
+        }
+        Ok(Fixtures(fixtures))
     }
-    [dir.join(account_segment), dir.to_path_buf()]
-        .into_iter()
-        .map(|base| base.join(format!("{path}.json")))
-        .find(|file| file.is_file())
+
+    /// The answer for `path` (the part after `/api/1/{account}/`), `None`
+    /// when nothing answers it. `account` is the key pair's, for the
+    /// account list.
+    pub fn answer(
+        &self,
+        account_segment: &str,
+        path: &str,
+        query: &str,
+        account: &str,
+    ) -> Option<Result<Value, Problem>> {
+        if !plain(account_segment) || !path.split('/').all(plain) {
+            return None;
+        }
+        let find = |path: &str| {
+            self.0
+                .get(&format!("{account_segment}/{path}"))
+                .or_else(|| self.0.get(path))
+        };
+        let mut value = match find(path) {
+            Some(value) => value.clone(),
+            None => {
+                let (list, id) = path.rsplit_once('/')?;
+                return Some(item(find(list)?, list, id));
+            }
+        };
+        if account_segment == "_" && path == "tools/accounts" {
+            if let Value::Array(accounts) = &mut value {
+                accounts.retain(|a| a.get("shortname").and_then(Value::as_str) == Some(account));
+            }
+        }
+        Some(page(&mut value, query).map(|()| value))
+    }
+}
+
+/// A path segment that names a file in the folder: never `..`, empty or
+/// anything but unreserved characters.
+fn plain(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment != "."
+        && segment != ".."
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+/// The item of a list whose `id` (or `orderid`) is `id`, or 404.
+fn item(list: &Value, name: &str, id: &str) -> Result<Value, Problem> {
+    let items = list
+        .get("data")
+        .or(Some(list))
+        .and_then(Value::as_array)
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, format!("no such path: {name}/{id}")))?;
+    let wanted: i64 = id.parse().map_err(|_| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            format!("{name}/{id}: '{id}' is not an id (a whole number)"),
+        )
+    })?;
+    items
+        .iter()
+        .find(|item| {
+            ["id", "orderid"]
+                .iter()
+                .any(|key| item.get(key).and_then(Value::as_i64) == Some(wanted))
+        })
+        .cloned()
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                format!("{name}: no item with id {wanted}"),
+            )
+            .with("id", wanted)
+        })
 }
 
 /// Applies `limit` and `offset` to a list answer's `data`, and sets
@@ -113,14 +196,54 @@ mod tests {
         assert_eq!(plain, json!([1, 2]), "not a list answer: as it is");
     }
 
+    fn shipped() -> Fixtures {
+        Fixtures::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("mock-fixtures")).unwrap()
+    }
+
     #[test]
     fn paths_cannot_leave_the_folder() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("mock-fixtures");
-        assert!(locate(&dir, "myaccountname", "events").is_some());
-        assert!(locate(&dir, "_", "tools/accounts").is_some());
+        let fixtures = shipped();
+        let answer =
+            |account: &str, path: &str| fixtures.answer(account, path, "", "myaccountname");
+        assert!(answer("myaccountname", "events").is_some());
+        assert!(answer("_", "tools/accounts").is_some());
         for path in ["../Cargo", "events/../events", "/etc/passwd", "", "a//b"] {
-            assert_eq!(locate(&dir, "x", path), None, "{path}");
+            assert!(answer("x", path).is_none(), "{path}");
         }
-        assert_eq!(locate(&dir, "..", "events"), None);
+        assert!(answer("..", "events").is_none());
+    }
+
+    #[test]
+    fn items_are_found_by_id_and_accounts_by_key() {
+        let fixtures = shipped();
+        let answer = |path: &str| fixtures.answer("myaccountname", path, "", "myaccountname");
+        let event = answer("events/10002").unwrap().unwrap();
+        assert_eq!(event["name"], "Zoë & the Brüggeman Quartet");
+        let order = answer("orders/8002").unwrap().unwrap();
+        assert_eq!(order["code"], "MYA-8002");
+        let missing = answer("events/1").unwrap().unwrap_err();
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_eq!(missing.message, "events: no item with id 1");
+        assert!(answer("nothing/1").is_none());
+        let accounts = fixtures
+            .answer("_", "tools/accounts", "", "club")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            accounts,
+            json!([{"id": 2, "name": "Club", "shortname": "club", "address": "", "url": "", "image": "", "logo": "", "lat": 0, "long": 0}])
+        );
+    }
+
+    #[test]
+    fn a_folder_that_does_not_parse_is_refused_at_start() {
+        let dir = std::env::temp_dir().join(format!("tm-fixtures-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("sub/bad.json"), "{\"data\": [1,]}").unwrap();
+        let err = Fixtures::load(&dir).err().unwrap();
+        assert!(err.contains("sub/bad.json: not JSON: "), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        let err = Fixtures::load(&dir).err().unwrap();
+        assert!(err.ends_with("not a folder"), "{err}");
     }
 }

@@ -6,10 +6,12 @@
 //! - `routes`: the table of paths and what answers them;
 //! - `auth`: TM-HMAC-SHA256 and Basic authentication;
 //! - `problem`: errors in Ticketmatic's JSON shape;
-//! - `export`, `fixtures`, `widgets`: the answers;
+//! - `data`, `fixtures`: what the answers are made of, read and checked at
+//!   start; `export`, `widgets`: the answers that are more than a lookup;
 //! - `faults`: failures on demand; `log`: the request log.
 
 mod auth;
+mod data;
 mod export;
 mod faults;
 mod fixtures;
@@ -28,8 +30,10 @@ use crate::credentials::Credentials;
 #[command(after_help = "\
 Routes, under /api/1/{account}/ (trailing slashes tolerated):
   diagnostics/time       no signature needed; {\"systemtime\": \"YYYY-MM-DDTHH:MM:SS\"}
-  tools/queries/export   POST {\"query\": ..., \"limit\": N, \"offset\": N}: the --data lines, streamed
-  anything else (GET)    --fixtures DIR/{account}/PATH.json or DIR/PATH.json, else 404
+  tools/queries/export   POST {\"query\": ..., \"limit\": N, \"offset\": N}: the --data records, streamed
+  tools/queries          POST, the same body: {\"nbrofresults\": N, \"results\": [...]} from --data
+  anything else (GET)    --fixtures DIR/{account}/PATH.json or DIR/PATH.json; PATH/ID the item
+                         of PATH.json with that id; else 404
 and GET /widgets/{account}/{widget}?...: checks a widget URL's signature.
 Every error is JSON: {\"code\", \"message\", \"applicationcode\", \"applicationdata\"}.
 A 401 always means the authentication; a 404 means it was fine.
@@ -46,13 +50,19 @@ pub struct Options {
     #[arg(long, default_value_t = 0, allow_negative_numbers = true,
           value_parser = clap::value_parser!(i64).range(-MAX_OFFSET..=MAX_OFFSET))]
     pub clock_offset: i64,
-    /// JSON Lines that tools/queries/export streams (its limit and offset
-    /// count these lines).
+    /// JSON Lines that tools/queries/export streams and tools/queries
+    /// answers: one JSON object per line, checked at start (limit and
+    /// offset count these records).
     #[arg(long, value_name = "FILE.jsonl")]
     pub data: Option<PathBuf>,
+    /// Serve --data's bytes as they are (blank lines, lines that are not
+    /// JSON, no final newline), to test a client's stream reader.
+    #[arg(long, requires = "data")]
+    pub data_verbatim: bool,
     /// Answer a signed GET of PATH with DIR/{account}/PATH.json or
-    /// DIR/PATH.json; list answers ({"data": [...]}) are paged by limit and
-    /// offset, with nbrofresults.
+    /// DIR/PATH.json (every .json file under DIR is read and checked at
+    /// start); list answers ({"data": [...]}) are paged by limit and offset,
+    /// with nbrofresults; PATH/ID answers the item of PATH.json with that id.
     #[arg(long, value_name = "DIR")]
     pub fixtures: Option<PathBuf>,
     /// The key pair and account of /widgets/ URLs, as NAME=value lines like
@@ -135,7 +145,8 @@ pub struct State {
     pub api: Keys,
     pub widget: Keys,
     pub options: Options,
-    pub data: Option<export::Data>,
+    pub data: Option<data::Data>,
+    pub fixtures: Option<fixtures::Fixtures>,
     pub faults: faults::Faults,
     pub log: Option<std::sync::Arc<log::Log>>,
 }
@@ -150,7 +161,12 @@ pub fn run(credentials: Credentials, options: Options) -> Result<(), crate::Fail
     let data = options
         .data
         .as_deref()
-        .map(export::Data::load)
+        .map(|path| data::Data::load(path, options.data_verbatim))
+        .transpose()?;
+    let fixtures = options
+        .fixtures
+        .as_deref()
+        .map(fixtures::Fixtures::load)
         .transpose()?;
     let log = options
         .log
@@ -164,6 +180,7 @@ pub fn run(credentials: Credentials, options: Options) -> Result<(), crate::Fail
         faults: faults::Faults::new(&options),
         options,
         data,
+        fixtures,
         log,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -4,8 +4,9 @@
 //! | path                   | authentication | methods | answer                      |
 //! |------------------------|----------------|---------|-----------------------------|
 //! | `diagnostics/time`     | none           | GET     | the server's time           |
-//! | `tools/queries/export` | required       | POST    | the `--data` lines, streamed |
-//! | anything else          | required       | GET     | a `--fixtures` file, or 404 |
+//! | `tools/queries/export` | required       | POST    | the `--data` records, streamed |
+//! | `tools/queries`        | required       | POST    | the `--data` records as a QueryResult |
+//! | anything else          | required       | GET     | a `--fixtures` answer, or 404 |
 //!
 //! and `GET /widgets/{account}/{widget}?...`, which checks the URL's own
 //! signature. Authentication comes before everything but the path, so a 401
@@ -23,7 +24,6 @@ use ticketmatic_sign::Timestamp;
 
 use super::auth;
 use super::export::Stream;
-use super::fixtures;
 use super::log::{Logged, Record};
 use super::problem::{json_response, Problem};
 use super::server::Body;
@@ -35,6 +35,7 @@ use super::State;
 enum Handler {
     Time,
     Export,
+    Queries,
     Fixture,
 }
 
@@ -45,7 +46,7 @@ struct Route {
     handler: Handler,
 }
 
-const ROUTES: [Route; 2] = [
+const ROUTES: [Route; 3] = [
     Route {
         path: "diagnostics/time",
         signed: false,
@@ -57,6 +58,12 @@ const ROUTES: [Route; 2] = [
         signed: true,
         method: Method::POST,
         handler: Handler::Export,
+    },
+    Route {
+        path: "tools/queries",
+        signed: true,
+        method: Method::POST,
+        handler: Handler::Queries,
     },
 ];
 
@@ -189,6 +196,7 @@ async fn api(
             &json!({"systemtime": now.as_str()}),
         )),
         Handler::Export => export(state, request).await,
+        Handler::Queries => queries(state, request).await,
         Handler::Fixture => fixture(state, account_segment, rest, query),
     };
     answer.unwrap_or_else(|problem| {
@@ -222,44 +230,74 @@ fn fixture(
         }
         problem
     };
-    let dir = state.options.fixtures.as_deref().ok_or_else(not_found)?;
-    let value = fixtures::answer(dir, account_segment, rest, query).ok_or_else(not_found)??;
+    let fixtures = state.fixtures.as_ref().ok_or_else(not_found)?;
+    let value = fixtures
+        .answer(account_segment, rest, query, &state.api.account)
+        .ok_or_else(not_found)??;
     Ok(json_response(StatusCode::OK, &value))
 }
 
-/// The body of a QueryRequest: `query` (required), `limit` and `offset`.
-async fn export(state: &State, request: Request<Incoming>) -> Result<Response<Body>, Problem> {
+/// `tools/queries`: the QueryRequest's records as a QueryResult, whose
+/// `nbrofresults` is the number of rows in it.
+async fn queries(state: &State, request: Request<Incoming>) -> Result<Response<Body>, Problem> {
+    let (limit, offset) = query_request(state, request).await?;
+    let results = data_of(state)?
+        .parsed(offset, limit)
+        .map_err(|why| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, why))?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({"nbrofresults": results.len(), "results": results}),
+    ))
+}
+
+fn data_of(state: &State) -> Result<&super::data::Data, Problem> {
+    state.data.as_ref().ok_or_else(|| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "the mock server has no query data: start it with --data FILE.jsonl",
+        )
+    })
+}
+
+/// The `limit` and `offset` of a QueryRequest body: `query` (required, a
+/// string), `limit` and `offset` (whole numbers, 0 or absent: none).
+async fn query_request(state: &State, request: Request<Incoming>) -> Result<(u64, u64), Problem> {
     let body = read_body(state, request).await?;
     let bad = |message: String| Problem::new(StatusCode::BAD_REQUEST, message);
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
         bad(format!(
-            "the body is not JSON ({e}): send {{\"query\": \"<SQL>\"}}"
+            "the body is not JSON ({e}): send a QueryRequest, {{\"query\": \"<SQL>\"}}"
         ))
     })?;
-    match value.get("query") {
+    let Some(fields) = value.as_object() else {
+        return Err(bad(
+            "the body is not a JSON object: send a QueryRequest, {\"query\": \"<SQL>\"}".into(),
+        ));
+    };
+    let field = |name: &str, message: String| bad(message).with("field", name);
+    match fields.get("query") {
         Some(Value::String(_)) => {}
-        Some(_) => return Err(bad("query: not a string".into())),
+        Some(_) => return Err(field("query", "query: not a string".into())),
         None => {
-            return Err(bad(
+            return Err(field(
+                "query",
                 "the body has no \"query\": send {\"query\": \"<SQL>\"}".into(),
             ))
         }
     }
-    let count = |name: &str| match value.get(name) {
+    let count = |name: &str| match fields.get(name) {
         None | Some(Value::Null) => Ok(0),
         Some(n) => n
             .as_u64()
-            .ok_or_else(|| bad(format!("{name}: not a whole number ≥ 0"))),
+            .ok_or_else(|| field(name, format!("{name}: not a whole number ≥ 0"))),
     };
-    let (limit, offset) = (count("limit")?, count("offset")?);
-    let data = state.data.as_ref().ok_or_else(|| {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            "the mock server has no export data: start it with --data FILE.jsonl",
-        )
-    })?;
+    Ok((count("limit")?, count("offset")?))
+}
+
+async fn export(state: &State, request: Request<Incoming>) -> Result<Response<Body>, Problem> {
+    let (limit, offset) = query_request(state, request).await?;
     let stream = Stream::new(
-        data.select(offset, limit),
+        data_of(state)?.select(offset, limit),
         state.options.cut_after,
         state.options.stall_after,
     );
