@@ -1,0 +1,3 @@
+module ticketmatic-sign/cli/typed-client-go
+
+go 1.19
