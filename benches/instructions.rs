@@ -97,7 +97,7 @@ const BOUNDS: &[(&str, &str, &str, f64)] = &[
 // ----- The measured functions: only these run with collection on -----------
 
 #[inline(never)]
-fn measure_header_crate(signer: &Signer<'_>, ts: Timestamp, buf: &mut [u8]) {
+fn measure_header_crate(signer: &Signer, ts: Timestamp, buf: &mut [u8]) {
     for _ in 0..RUNS {
         black_box(signer.authorization(black_box(ts), buf).unwrap().len());
     }
@@ -111,14 +111,14 @@ fn measure_floor(keyed: &Hmac<Sha256>, message: &[u8]) {
 }
 
 #[inline(never)]
-fn measure_widget_signature(signer: &Signer<'_>, params: &[(String, String)]) {
+fn measure_widget_signature(signer: &Signer, params: &[(String, String)]) {
     for _ in 0..RUNS {
         black_box(signer.widget_signature(black_box(params)).unwrap());
     }
 }
 
 #[inline(never)]
-fn measure_widget_url(signer: &Signer<'_>, params: &[(String, String)], buf: &mut [u8]) {
+fn measure_widget_url(signer: &Signer, params: &[(String, String)], buf: &mut [u8]) {
     for _ in 0..RUNS {
         black_box(
             signer
@@ -130,7 +130,7 @@ fn measure_widget_url(signer: &Signer<'_>, params: &[(String, String)], buf: &mu
 }
 
 #[inline(never)]
-fn measure_verify(signer: &Signer<'_>, query: &str) {
+fn measure_verify(signer: &Signer, query: &str) {
     for _ in 0..RUNS {
         black_box(signer.verify_return_url(black_box(query)).is_ok());
     }

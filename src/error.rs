@@ -65,6 +65,17 @@ pub enum Error {
         /// The length that was given.
         len: usize,
     },
+    /// A text the signer keeps is longer than its storage: the account
+    /// ([`MAX_ACCOUNT_LEN`](crate::MAX_ACCOUNT_LEN) bytes) or the base URL
+    /// ([`MAX_BASE_URL_LEN`](crate::MAX_BASE_URL_LEN) bytes).
+    TooLong {
+        /// Which text.
+        field: Field,
+        /// The length that was given.
+        len: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// The field holds a byte it may not contain.
     InvalidByte {
         /// The input.
@@ -166,6 +177,13 @@ impl Error {
                 put_decimal(out, len as u64);
                 out.put_str(" bytes long, at most ");
                 put_decimal(out, MAX_ACCESS_KEY_LEN as u64);
+                out.put_str(" are allowed");
+            }
+            Error::TooLong { field, len, max } => {
+                field_then(out, field, ": ");
+                put_decimal(out, len as u64);
+                out.put_str(" bytes long, at most ");
+                put_decimal(out, max as u64);
                 out.put_str(" are allowed");
             }
             Error::InvalidByte { field, index, byte } => {

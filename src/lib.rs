@@ -70,6 +70,11 @@ mod sink;
 mod time;
 mod verify;
 
+/// The fixed-capacity strings of this crate's API
+/// ([`Signer::authorization_string`], [`Error::message`]), re-exported so
+/// that callers name the same version: `ticketmatic_sign::heapless::String<N>`.
+pub use heapless;
+
 pub use encode::{encode, Encode};
 pub use error::{Error, Field, ERROR_MESSAGE_CAPACITY};
 pub use params::Param;
@@ -82,6 +87,13 @@ pub const DEFAULT_BASE_URL: &str = "https://apps.ticketmatic.com";
 
 /// The longest access key accepted, in bytes.
 pub const MAX_ACCESS_KEY_LEN: usize = 64;
+
+/// The longest account name accepted, in bytes: a [`Signer`] keeps it in
+/// storage of this capacity (Ticketmatic account names are short codes).
+pub const MAX_ACCOUNT_LEN: usize = 64;
+
+/// The longest base URL accepted by [`Signer::with_base_url`], in bytes.
+pub const MAX_BASE_URL_LEN: usize = 128;
 
 /// The length of the longest `Authorization` header value: that of an access
 /// key of [`MAX_ACCESS_KEY_LEN`] bytes.

@@ -10,7 +10,7 @@ use crate::params::{
 use crate::sink::{Count, Cursor, FmtSink, Signing, Sink};
 use crate::{
     ascii, Error, Field, HmacSha256, Timestamp, AUTHORIZATION_CAPACITY, DEFAULT_BASE_URL,
-    MAX_ACCESS_KEY_LEN,
+    MAX_ACCESS_KEY_LEN, MAX_ACCOUNT_LEN, MAX_BASE_URL_LEN,
 };
 
 const SCHEME: &str = "TM-HMAC-SHA256 key=";
@@ -129,9 +129,14 @@ impl fmt::Debug for Signature {
 /// - the secret key must not be empty;
 /// - the account name may contain only RFC 3986 unreserved characters
 ///   (`A-Z a-z 0-9 - . _ ~`) and may not be `.` or `..`, as it becomes a URL
-///   path segment. It may be empty for API calls that take no account (path
+///   path segment, and is at most [`MAX_ACCOUNT_LEN`] bytes long. It may be empty for API calls that take no account (path
 ///   segment `_`), which sign an empty name; widget operations then fail with
 ///   `Error::Empty(Field::Account)`.
+///
+/// The signer owns copies of the access key, account and base URL in
+/// fixed-capacity storage (no allocation): build it from runtime
+/// configuration and keep it in a server's shared state. It is `'static`,
+/// `Send`, `Sync`, and cheap to clone (a copy of a few hundred bytes).
 ///
 /// API keys and widget keys are different key pairs: use one `Signer` each.
 ///
@@ -150,15 +155,18 @@ impl fmt::Debug for Signature {
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Clone)]
-pub struct Signer<'a> {
-    access_key: &'a str,
-    account: &'a str,
-    base_url: &'a str,
+pub struct Signer {
+    // Owned, in fixed capacity: a signer built from runtime configuration
+    // can live in a server's shared state (`'static`, `Send`, `Sync`), and
+    // cloning it is a copy of a few hundred bytes, never an allocation.
+    access_key: heapless::String<MAX_ACCESS_KEY_LEN>,
+    account: heapless::String<MAX_ACCOUNT_LEN>,
+    base_url: heapless::String<MAX_BASE_URL_LEN>,
     /// The keyed HMAC after absorbing the prefix every message starts with.
     prefixed: HmacSha256,
 }
 
-impl fmt::Debug for Signer<'_> {
+impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The key schedule is derived from the secret: never print it.
         f.debug_struct("Signer")
@@ -169,10 +177,10 @@ impl fmt::Debug for Signer<'_> {
     }
 }
 
-impl<'a> Signer<'a> {
+impl Signer {
     /// A signer for this key pair and account; see the type's documentation for
-    /// what is checked.
-    pub fn new(access_key: &'a str, secret_key: &[u8], account: &'a str) -> Result<Self, Error> {
+    /// what is checked. The texts are copied: the signer borrows nothing.
+    pub fn new(access_key: &str, secret_key: &[u8], account: &str) -> Result<Self, Error> {
         check_access_key(access_key)?;
         if secret_key.is_empty() {
             return Err(Error::Empty(Field::SecretKey));
@@ -180,14 +188,15 @@ impl<'a> Signer<'a> {
         if !account.is_empty() {
             check_segment(account, Field::Account)?;
         }
+        let account_text = bounded(account, Field::Account)?;
         // HMAC accepts keys of any length, so this cannot fail.
         let mut prefixed = <HmacSha256 as KeyInit>::new_from_slice(secret_key)
             .map_err(|_| Error::Empty(Field::SecretKey))?;
         emit_prefix(access_key, account, &mut prefixed);
         Ok(Signer {
-            access_key,
-            account,
-            base_url: DEFAULT_BASE_URL,
+            access_key: bounded(access_key, Field::AccessKey)?,
+            account: account_text,
+            base_url: bounded(DEFAULT_BASE_URL, Field::BaseUrl)?,
             prefixed,
         })
     }
@@ -204,7 +213,7 @@ impl<'a> Signer<'a> {
     /// assert!(url.starts_with("http://127.0.0.1:8080/widgets/acct/addtickets?event=1&"));
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
-    pub fn with_base_url(mut self, base_url: &'a str) -> Result<Self, Error> {
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Error> {
         let base_url = base_url.strip_suffix('/').unwrap_or(base_url);
         if base_url.is_empty() {
             return Err(Error::Empty(Field::BaseUrl));
@@ -212,23 +221,23 @@ impl<'a> Signer<'a> {
         first_bad_byte(base_url, Field::BaseUrl, |b| {
             b.is_ascii_graphic() && b != b'?' && b != b'#'
         })?;
-        self.base_url = base_url;
+        self.base_url = bounded(base_url, Field::BaseUrl)?;
         Ok(self)
     }
 
     /// The access key.
-    pub fn access_key(&self) -> &'a str {
-        self.access_key
+    pub fn access_key(&self) -> &str {
+        &self.access_key
     }
 
     /// The account name (possibly empty).
-    pub fn account(&self) -> &'a str {
-        self.account
+    pub fn account(&self) -> &str {
+        &self.account
     }
 
     /// The base URL of widget URLs.
-    pub fn base_url(&self) -> &'a str {
-        self.base_url
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     // ----- Signed messages --------------------------------------------------
@@ -270,7 +279,7 @@ impl<'a> Signer<'a> {
     #[cfg_attr(target_arch = "arm", inline(never))]
     fn explaining<'b>(&self, buf: &'b mut [u8]) -> Signing<'b> {
         let mut copy = Cursor::new(buf);
-        emit_prefix(self.access_key, self.account, &mut copy);
+        emit_prefix(&self.access_key, &self.account, &mut copy);
         Signing {
             mac: self.keyed(),
             copy: Some(copy),
@@ -288,7 +297,7 @@ impl<'a> Signer<'a> {
 
     fn emit_authorization(&self, ts: Timestamp, out: &mut impl Sink) {
         out.put_str(SCHEME);
-        out.put_str(self.access_key);
+        out.put_str(&self.access_key);
         out.put_str(TS);
         out.put(ts.as_bytes());
         out.put_str(SIGN);
@@ -471,9 +480,9 @@ impl<'a> Signer<'a> {
         I: Iterator,
         I::Item: Param,
     {
-        out.put_str(self.base_url);
+        out.put_str(&self.base_url);
         out.put_str("/widgets/");
-        out.put_str(self.account);
+        out.put_str(&self.account);
         out.put_str("/");
         out.put_str(widget);
         out.put_str("?");
@@ -485,7 +494,7 @@ impl<'a> Signer<'a> {
         }
         out.put_str(ACCESS_KEY);
         out.put_str("=");
-        out.put_encoded(self.access_key);
+        out.put_encoded(&self.access_key);
         out.put_str("&");
         out.put_str(SIGNATURE);
         out.put_str("=");
@@ -609,7 +618,7 @@ impl<'a> Signer<'a> {
 /// What follows the prefix in a signed message. Each message is emitted by
 /// one implementation, for the HMAC and for "explain" alike.
 pub(crate) trait Message {
-    fn emit(&self, signer: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error>;
+    fn emit(&self, signer: &Signer, out: &mut impl Sink) -> Result<(), Error>;
 }
 
 /// Every signed message starts with the access key and the account name.
@@ -624,7 +633,7 @@ fn emit_request_message(ts: Timestamp, out: &mut impl Sink) {
 }
 
 impl Message for Timestamp {
-    fn emit(&self, _: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error> {
+    fn emit(&self, _: &Signer, out: &mut impl Sink) -> Result<(), Error> {
         emit_request_message(*self, out);
         Ok(())
     }
@@ -640,7 +649,7 @@ where
     I: Iterator + Clone,
     I::Item: Param,
 {
-    fn emit(&self, signer: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error> {
+    fn emit(&self, signer: &Signer, out: &mut impl Sink) -> Result<(), Error> {
         signer.widget_account()?;
         let entries = self
             .0
@@ -673,6 +682,17 @@ fn check_access_key(key: &str) -> Result<(), Error> {
         return Err(Error::AccessKeyTooLong { len: key.len() });
     }
     first_bad_byte(key, Field::AccessKey, |b| b.is_ascii_graphic())
+}
+
+/// `text` in storage of capacity `N`, or how far over it is.
+fn bounded<const N: usize>(text: &str, field: Field) -> Result<heapless::String<N>, Error> {
+    let mut stored = heapless::String::new();
+    stored.push_str(text).map_err(|()| Error::TooLong {
+        field,
+        len: text.len(),
+        max: N,
+    })?;
+    Ok(stored)
 }
 
 /// Checks a URL path segment: RFC 3986 unreserved characters, not `.` or `..`.

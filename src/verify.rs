@@ -339,7 +339,7 @@ impl<'q> ReturnQuery<'q> {
 }
 
 impl Message for ReturnQuery<'_> {
-    fn emit(&self, signer: &Signer<'_>, out: &mut impl Sink) -> Result<(), Error> {
+    fn emit(&self, signer: &Signer, out: &mut impl Sink) -> Result<(), Error> {
         signer.widget_account()?;
         // Every pair is visited exactly once, so it is checked and looked at
         // there, and the query is walked once (per 32 parameters). Sorting
@@ -359,7 +359,7 @@ impl Message for ReturnQuery<'_> {
     }
 }
 
-impl Signer<'_> {
+impl Signer {
     /// Verifies the query string of a return URL (the part after `?`, without
     /// a `#fragment`), as Ticketmatic's official clients do:
     ///

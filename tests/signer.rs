@@ -20,7 +20,7 @@ const DOC_PARAMS: [(&str, &str); 4] = [
 const DOC_SIGNATURE: &str = "0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8";
 const DOC_URL: &str = "https://apps.ticketmatic.com/widgets/myaccountname/addtickets?event=123&l=fr&returnurl=http%3A%2F%2Fwww.ticketmatic.com&skinid=25&accesskey=azertyuiop&signature=0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8";
 
-fn doc_signer() -> Signer<'static> {
+fn doc_signer() -> Signer {
     Signer::new(DOC_KEY, DOC_SECRET, DOC_ACCOUNT).unwrap()
 }
 
@@ -716,5 +716,68 @@ fn error_message_capacity_holds_every_message_at_its_longest() {
     assert_eq!(
         Error::InvalidByte { field: Field::Query(0), index: 0, byte: 0 }.to_string(),
         "query parameter at byte 0: byte 0 (0x00) is not allowed: use visible ASCII other than '?' and '#'"
+    );
+}
+
+/// A signer built from runtime `String`s lives in shared state: `'static`,
+/// `Send`, `Sync`, cloned cheaply, used from several threads at once.
+/// Expected: the SPEC's worked example.
+#[test]
+fn a_signer_from_strings_is_shared_by_threads() {
+    fn shareable<T: Send + Sync + Clone + 'static>(_: &T) {}
+    let (key, secret, account) = (
+        String::from("azertyuiop"),
+        String::from("qsdfghjklm"),
+        String::from("myaccountname"),
+    );
+    let signer = std::sync::Arc::new(Signer::new(&key, secret.as_bytes(), &account).unwrap());
+    drop((key, secret, account));
+    shareable(&*signer);
+    let params = [
+        ("event", "123"),
+        ("l", "fr"),
+        ("returnurl", "http://www.ticketmatic.com"),
+        ("skinid", "25"),
+    ];
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let signer = std::sync::Arc::clone(&signer);
+            std::thread::spawn(move || signer.widget_signature(&params).unwrap().to_string())
+        })
+        .collect();
+    for thread in threads {
+        assert_eq!(
+            thread.join().unwrap(),
+            "0978f4fb9341ad17f6ed82bb1db0acbc2748b9042f39f10457eaded938fef2b8"
+        );
+    }
+    let copy = (*signer).clone();
+    assert_eq!(copy.account(), "myaccountname");
+}
+
+#[test]
+fn the_stored_texts_have_documented_bounds() {
+    use ticketmatic_sign::{MAX_ACCOUNT_LEN, MAX_BASE_URL_LEN};
+    let long = "a".repeat(MAX_ACCOUNT_LEN + 1);
+    assert_eq!(
+        Signer::new("k", b"s", &long).unwrap_err(),
+        Error::TooLong {
+            field: Field::Account,
+            len: MAX_ACCOUNT_LEN + 1,
+            max: MAX_ACCOUNT_LEN
+        }
+    );
+    assert!(Signer::new("k", b"s", &long[1..]).is_ok());
+    let url = format!("https://{}", "x".repeat(MAX_BASE_URL_LEN));
+    let err = Signer::new("k", b"s", "a")
+        .unwrap()
+        .with_base_url(&url)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "base URL: {} bytes long, at most 128 are allowed",
+            url.len()
+        )
     );
 }

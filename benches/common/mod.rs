@@ -35,7 +35,7 @@ pub fn params(n: usize) -> Vec<(String, String)> {
         .collect()
 }
 
-pub fn signer() -> Signer<'static> {
+pub fn signer() -> Signer {
     Signer::new(KEY, SECRET.as_bytes(), ACCOUNT).unwrap()
 }
 
@@ -53,7 +53,7 @@ pub fn floor(keyed: &Hmac<Sha256>, message: &[u8]) -> [u8; 32] {
 
 /// The message the widget signature of `params` signs (the crate's explain,
 /// which the benches check against the naive version).
-pub fn widget_message(signer: &Signer<'_>, params: &[(String, String)]) -> Vec<u8> {
+pub fn widget_message(signer: &Signer, params: &[(String, String)]) -> Vec<u8> {
     let mut buf = vec![0u8; 64 * 1024];
     signer
         .widget_payload(params, &mut buf)

@@ -258,7 +258,7 @@ fn body(args: &ApiArgs, fields: &[(String, Value)]) -> Result<Option<String>, Fa
 /// One signed request's where and how.
 struct Request<'r> {
     http: &'r Http,
-    signer: &'r Signer<'r>,
+    signer: &'r Signer,
     method: &'r str,
     url: &'r url::Url,
 }
@@ -374,7 +374,7 @@ fn single(
 /// `limit`, else 100), writing the items as they come.
 fn paginate(
     http: &Http,
-    signer: &Signer<'_>,
+    signer: &Signer,
     url: &url::Url,
     jsonl: bool,
     destination: &mut Destination,

@@ -198,6 +198,10 @@ impl Credentials {
                     field: Field::Account,
                     ..
                 }
+                | Error::TooLong {
+                    field: Field::Account,
+                    ..
+                }
                 | Error::DotSegment(Field::Account) => &account.origin,
                 Error::InvalidByte {
                     field: Field::SecretKey,

@@ -72,7 +72,7 @@ enum Format {
     Csv,
 }
 
-pub fn run(signer: &Signer<'_>, args: ExportArgs) -> Result<(), Failure> {
+pub fn run(signer: &Signer, args: ExportArgs) -> Result<(), Failure> {
     let query = match (args.query, &args.query_file) {
         (Some(query), _) => query,
         (None, Some(file)) => std::fs::read_to_string(file)
@@ -127,7 +127,7 @@ pub fn run(signer: &Signer<'_>, args: ExportArgs) -> Result<(), Failure> {
 
 fn post_with_retry(
     http: &Http,
-    signer: &Signer<'_>,
+    signer: &Signer,
     url: &str,
     body: &str,
     max_retries: u32,

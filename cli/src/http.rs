@@ -9,7 +9,7 @@ use crate::signing::grown;
 use crate::Failure;
 
 /// `{base}/api/1/{account or _}/{path}`.
-pub fn api_url(signer: &Signer<'_>, path: &str) -> String {
+pub fn api_url(signer: &Signer, path: &str) -> String {
     let account = match signer.account() {
         "" => "_",
         account => account,
@@ -84,7 +84,7 @@ impl Http {
     /// A request signed now: one timestamp, both sent and signed.
     pub fn signed(
         &self,
-        signer: &Signer<'_>,
+        signer: &Signer,
         method: &str,
         url: &str,
     ) -> Result<(ureq::Request, Signed), Failure> {
@@ -150,7 +150,7 @@ impl Http {
 }
 
 /// `tm time`: the server's clock against this machine's.
-pub fn time(signer: &Signer<'_>, timeout: Timeout) -> Result<String, Failure> {
+pub fn time(signer: &Signer, timeout: Timeout) -> Result<String, Failure> {
     let http = Http::new(timeout);
     let url = api_url(signer, "diagnostics/time");
     let body = match http.request("GET", &url).call() {

@@ -67,16 +67,16 @@ impl HeaderArgs {
     }
 }
 
-pub fn header(signer: &Signer<'_>, args: &HeaderArgs) -> Result<String, Failure> {
+pub fn header(signer: &Signer, args: &HeaderArgs) -> Result<String, Failure> {
     Ok(signer.authorization_string(args.time()?).to_string())
 }
 
-pub fn explain_header(signer: &Signer<'_>, args: &HeaderArgs) -> Result<String, Failure> {
+pub fn explain_header(signer: &Signer, args: &HeaderArgs) -> Result<String, Failure> {
     let ts = args.time()?;
     grown(|buf| signer.authorization_payload(ts, buf)).map_err(Failure::from)
 }
 
-pub fn widget_url(signer: &Signer<'_>, args: &WidgetArgs) -> Result<String, Failure> {
+pub fn widget_url(signer: &Signer, args: &WidgetArgs) -> Result<String, Failure> {
     let mut url = String::new();
     signer
         .write_widget_url(&args.widget, &args.params, &mut url)
@@ -84,12 +84,12 @@ pub fn widget_url(signer: &Signer<'_>, args: &WidgetArgs) -> Result<String, Fail
     Ok(url)
 }
 
-pub fn explain_widget(signer: &Signer<'_>, args: &WidgetArgs) -> Result<String, Failure> {
+pub fn explain_widget(signer: &Signer, args: &WidgetArgs) -> Result<String, Failure> {
     grown(|buf| signer.widget_payload(&args.params, buf)).map_err(|e| about_params(e, &args.params))
 }
 
 /// `tm verify-return-url`: "valid", or why not (exit 1).
-pub fn verify_return_url(signer: &Signer<'_>, given: &str) -> Result<String, Failure> {
+pub fn verify_return_url(signer: &Signer, given: &str) -> Result<String, Failure> {
     let query = ReturnQuery::of(given);
     match signer.verify_return_url(query.text) {
         Ok(()) => Ok("valid".to_owned()),
@@ -99,7 +99,7 @@ pub fn verify_return_url(signer: &Signer<'_>, given: &str) -> Result<String, Fai
 
 /// `tm explain return-url`: the signed text, the URL's signature, and the
 /// verdict; exit 0 whatever the verdict, 2 for a query that cannot be read.
-pub fn explain_return_url(signer: &Signer<'_>, given: &str) -> Result<String, Failure> {
+pub fn explain_return_url(signer: &Signer, given: &str) -> Result<String, Failure> {
     let query = ReturnQuery::of(given);
     let payload = grown(|buf| signer.return_url_payload(query.text, buf))
         .map_err(|e| query.refusal(signer, e))?;
@@ -142,7 +142,7 @@ impl<'a> ReturnQuery<'a> {
     /// What to tell the user: a verdict (exit 1) that says what was
     /// compared, or a query that cannot be read (exit 2), its byte offsets
     /// counted in the text as given.
-    fn refusal(&self, signer: &Signer<'_>, e: Error) -> Failure {
+    fn refusal(&self, signer: &Signer, e: Error) -> Failure {
         let shift = |offset: usize| offset + self.start;
         match e {
             Error::BadAccessKey => Failure::no(match self.get("accesskey") {

@@ -282,19 +282,31 @@ fn errors_name_the_parameter_and_count_bytes_in_the_url_given() {
 }
 
 #[test]
-fn explain_header_works_for_any_account_header_works_for() {
-    let account = "a".repeat(300);
-    let env = [
-        ("TM_ACCOUNT", account.as_str()),
-        ("TM_ACCESS_KEY", "xyz"),
-        ("TM_SECRET_KEY", "xyz"),
-    ];
-    let out = tm(&["explain", "header", "--at", "0"], &env);
+fn accounts_up_to_the_documented_bound_sign_and_longer_ones_are_named() {
+    let account = "a".repeat(64);
+    let env = |account: &str| {
+        [
+            ("TM_ACCOUNT", account.to_owned()),
+            ("TM_ACCESS_KEY", "xyz".to_owned()),
+            ("TM_SECRET_KEY", "xyz".to_owned()),
+        ]
+    };
+    let run = |account: &str| {
+        let env = env(account);
+        let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        tm(&["explain", "header", "--at", "0"], &env)
+    };
+    let out = run(&account);
     assert_eq!(
         stdout(&out),
         format!("xyz{account}1970-01-01T00:00:00\n"),
         "{}",
         stderr(&out)
+    );
+    assert_fails(
+        &run(&"a".repeat(65)),
+        2,
+        "TM_ACCOUNT: account name: 65 bytes long, at most 64 are allowed",
     );
 }
 

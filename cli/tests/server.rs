@@ -241,7 +241,8 @@ fn a_stream_cut_mid_line_leaves_no_file() {
 fn a_line_that_is_not_json_fails_the_export() {
     let dir = scratch("notjson");
     std::fs::write(dir.join("data.jsonl"), "{\"id\":1}\nnot json\n{\"id\":3}\n").unwrap();
-    let mock = Mock::start(&["--data", dir.join("data.jsonl").to_str().unwrap()]);
+    let data = dir.join("data.jsonl");
+    let mock = Mock::start(&["--data", data.to_str().unwrap(), "--data-verbatim"]);
     let (out, _) = export(&mock, &dir.join("out.jsonl"));
     assert_eq!(out.status.code(), Some(1));
     assert!(

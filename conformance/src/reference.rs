@@ -97,7 +97,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> std::io::Result<()>
     Ok(())
 }
 
-fn signer(case: &Case) -> Result<Signer<'_>, Error> {
+fn signer(case: &Case) -> Result<Signer, Error> {
     Signer::new(
         case.text("access_key"),
         case.text("secret_key").as_bytes(),

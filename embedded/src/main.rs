@@ -24,7 +24,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 /// Room for the longest URL the vectors make.
 const BUF: usize = 4096;
 
-fn signer(v: &Vector) -> Result<Signer<'static>, Error> {
+fn signer(v: &Vector) -> Result<Signer, Error> {
     Signer::new(v.access_key, v.secret_key.as_bytes(), v.account)
 }
 

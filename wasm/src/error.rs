@@ -21,7 +21,7 @@ pub fn describe(error: &Error, out: &mut [u8]) -> Result<usize, Failure> {
 fn reason(error: &Error) -> &'static str {
     match error {
         Error::Empty(_) => "empty",
-        Error::AccessKeyTooLong { .. } => "too_long",
+        Error::AccessKeyTooLong { .. } | Error::TooLong { .. } => "too_long",
         Error::InvalidByte { .. } => "invalid_byte",
         Error::DotSegment(_) => "dot_segment",
         Error::DuplicateName(_) => "duplicate_name",
@@ -49,7 +49,7 @@ fn field(error: &Error) -> (&'static str, Option<usize>) {
         | Error::DuplicateName(f)
         | Error::ReservedName(f)
         | Error::InvalidUtf8(f) => f,
-        Error::InvalidByte { field, .. } => field,
+        Error::InvalidByte { field, .. } | Error::TooLong { field, .. } => field,
         Error::AccessKeyTooLong { .. } => Field::AccessKey,
         Error::TimestampSyntax | Error::InvalidDate | Error::TimeOutOfRange => {
             return ("timestamp", None)

@@ -30,7 +30,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 }
 
 /// Reads the signer's four records.
-fn signer<'a>(records: &mut Records<'a>) -> Result<Signer<'a>, Failure> {
+fn signer(records: &mut Records<'_>) -> Result<Signer, Failure> {
     let access_key = records.next_str()?;
     let secret = records.next_bytes()?;
     let account = records.next_str()?;

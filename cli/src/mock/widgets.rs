@@ -52,6 +52,6 @@ pub fn check(keys: &Keys, account: &str, widget: &str, query: &str) -> Result<Va
 }
 
 /// The text the URL's signature must sign, when the query decodes.
-fn payload(signer: &Signer<'_>, query: &str) -> Option<String> {
+fn payload(signer: &Signer, query: &str) -> Option<String> {
     crate::signing::grown(|buf| signer.return_url_payload(query, buf)).ok()
 }

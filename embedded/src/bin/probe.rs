@@ -26,7 +26,7 @@ pub extern "C" fn ticketmatic_panic_reached() {
 }
 
 #[allow(dead_code)]
-fn signer() -> ticketmatic_sign::Signer<'static> {
+fn signer() -> ticketmatic_sign::Signer {
     match ticketmatic_sign::Signer::new(
         opaque("azertyuiop"),
         opaque("qsdfghjklm").as_bytes(),
