@@ -112,6 +112,8 @@ pub enum Error {
     },
     /// The [`core::fmt::Write`] target returned an error.
     Write,
+    /// Return URL: a URL with no query (nothing after `?`) to verify.
+    NoQuery,
     /// Return URL: `accesskey` is missing or is not this signer's access key.
     BadAccessKey,
     /// Return URL: there is no `signature` parameter.
@@ -233,6 +235,9 @@ impl Error {
                 out.put_str("return URL: accesskey is missing or is not this signer's key")
             }
             Error::SignatureMissing => out.put_str("return URL: signature is missing"),
+            Error::NoQuery => {
+                out.put_str("return URL: a URL with no query ('?...'): nothing to verify")
+            }
             Error::SignatureMismatch => out.put_str("signature does not match what it signs"),
             Error::MalformedAuthorization { offset } => {
                 out.put_str(

@@ -65,6 +65,7 @@ mod error;
 mod hex;
 mod params;
 mod request;
+mod return_params;
 mod signer;
 mod sink;
 mod time;
@@ -79,6 +80,7 @@ pub use encode::{encode, Encode};
 pub use error::{Error, Field, ERROR_MESSAGE_CAPACITY};
 pub use params::Param;
 pub use request::{verify_authorization, Authorization, DEFAULT_WINDOW_SECS};
+pub use return_params::{QueryText, ReturnParam, ReturnParams};
 pub use signer::{authorization_len, Signature, Signer};
 pub use time::Timestamp;
 

@@ -14,19 +14,19 @@ use crate::params::{
 };
 use crate::signer::Message;
 use crate::sink::Sink;
-use crate::{Error, Field, Signature, Signer};
+use crate::{Error, Field, ReturnParams, Signature, Signer};
 
 /// One `name=value` component of a query, still form-encoded.
 #[derive(Clone, Copy)]
-struct Pair<'q> {
+pub(crate) struct Pair<'q> {
     /// Byte offset of the component in the query.
     offset: usize,
-    name: &'q str,
-    value: &'q str,
+    pub(crate) name: &'q str,
+    pub(crate) value: &'q str,
     /// The name has no `%` or `+`: it is its own decoded form.
-    plain_name: bool,
+    pub(crate) plain_name: bool,
     /// The value has no `%` or `+`: it is its own decoded form.
-    plain_value: bool,
+    pub(crate) plain_value: bool,
     /// Offset in the query of the first `%` without two hex digits.
     bad_escape: Option<usize>,
     /// The name has an escape of a non-ASCII byte, so may decode to invalid UTF-8.
@@ -101,7 +101,7 @@ impl Pair<'_> {
 /// The non-empty `&`-separated components of a query, split at the first `=`
 /// (a component without one has an empty value), as form decoding does.
 #[derive(Clone)]
-struct Pairs<'q> {
+pub(crate) struct Pairs<'q> {
     query: &'q str,
     pos: usize,
 }
@@ -231,9 +231,9 @@ fn decode_one(bytes: &[u8]) -> Option<(u8, &[u8])> {
 
 /// The decoded bytes of a form-encoded component.
 #[derive(Clone)]
-struct Decoded<'q>(&'q [u8]);
+pub(crate) struct Decoded<'q>(&'q [u8]);
 
-fn decoded(text: &str) -> Decoded<'_> {
+pub(crate) fn decoded(text: &str) -> Decoded<'_> {
     Decoded(text.as_bytes())
 }
 
@@ -248,7 +248,7 @@ impl Iterator for Decoded<'_> {
 
 /// Whether form-encoded `text` decodes to `literal`; `plain`: it has no `%` or `+`.
 #[cfg_attr(not(target_arch = "arm"), inline)]
-fn text_is(text: &str, plain: bool, literal: &str) -> bool {
+pub(crate) fn text_is(text: &str, plain: bool, literal: &str) -> bool {
     if plain {
         text == literal
     } else {
@@ -258,7 +258,7 @@ fn text_is(text: &str, plain: bool, literal: &str) -> bool {
 
 /// Puts the decoded form of `text`; `plain`: it has no `%` or `+`.
 #[cfg_attr(not(target_arch = "arm"), inline)]
-fn put_text(out: &mut impl Sink, text: &str, plain: bool) {
+pub(crate) fn put_text(out: &mut impl Sink, text: &str, plain: bool) {
     if plain {
         out.put_str(text);
     } else {
@@ -360,13 +360,16 @@ impl Message for ReturnQuery<'_> {
 }
 
 impl Signer {
-    /// Verifies the query string of a return URL (the part after `?`, without
-    /// a `#fragment`), as Ticketmatic's official clients do:
+    /// Verifies a return URL as Ticketmatic's official clients do, and on
+    /// success returns its parameters. `url` is the URL as it arrived (a
+    /// `#fragment` is ignored), its query after `?`, or the query alone:
     ///
+    /// 0. a URL with no query is [`Error::NoQuery`];
     /// 1. the query is form-decoded (`%XX`, and `+` is a space); bad escapes,
     ///    names or values that decode to invalid UTF-8, and a name that
     ///    appears twice are refused as malformed ([`Error::BadEscape`],
-    ///    [`Error::InvalidUtf8`], [`Error::DuplicateName`]);
+    ///    [`Error::InvalidUtf8`], [`Error::DuplicateName`]), with byte
+    ///    offsets counted in `url` as given;
     /// 2. `accesskey` must be this signer's access key, else
     ///    [`Error::BadAccessKey`];
     /// 3. `signature` must be present, else [`Error::SignatureMissing`];
@@ -374,6 +377,11 @@ impl Signer {
     ///    not signed, names sorted) must equal it, compared in constant time,
     ///    else [`Error::SignatureMismatch`]. Signatures are lower-case hex: an
     ///    upper-case one does not match.
+    ///
+    /// Only the last two are verdicts on the URL; the others say it is not a
+    /// return URL that can be read. The parameters come back as they lie in
+    /// `url`, decoded when read ([`ReturnParams`]), without `accesskey` and
+    /// `signature`.
     ///
     /// Nothing is allocated or copied: the query is walked once per 32
     /// parameters and decoded on the fly, so any number of parameters of any
@@ -388,17 +396,28 @@ impl Signer {
     ///     b"abd2e5893bd447dc7331af1db8df42fdc62fc5c8f9f04784",
     ///     "club",
     /// )?;
-    /// let query = "orderid=2715&status=ok&accesskey=142dda885ec6024f934a40c1\
-    ///     &signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658";
-    /// assert_eq!(signer.verify_return_url(query), Ok(()));
+    /// let url = "https://shop.example/done?orderid=2715&status=ok\
+    ///     &accesskey=142dda885ec6024f934a40c1\
+    ///     &signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658#top";
+    /// let params = signer.verify_return_url(url)?;
+    /// assert_eq!(params.get("status").unwrap(), "ok");
+    /// let names: Vec<String> = params.map(|p| p.name().to_string()).collect();
+    /// assert_eq!(names, ["orderid", "status"]);
     ///
-    /// let tampered = query.replace("2715", "2716");
-    /// assert_eq!(signer.verify_return_url(&tampered), Err(Error::SignatureMismatch));
+    /// let query = url.split_once('?').unwrap().1;
+    /// assert!(signer.verify_return_url(query).is_ok());
+    /// let tampered = url.replace("2715", "2716");
+    /// assert_eq!(signer.verify_return_url(&tampered).unwrap_err(), Error::SignatureMismatch);
+    /// assert_eq!(
+    ///     signer.verify_return_url("https://shop.example/done").unwrap_err(),
+    ///     Error::NoQuery
+    /// );
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn verify_return_url(&self, query: &str) -> Result<(), Error> {
+    pub fn verify_return_url<'q>(&self, url: &'q str) -> Result<ReturnParams<'q>, Error> {
+        let (query, start) = query_of(url)?;
         let parsed = ReturnQuery::new(query);
-        let mac = self.mac_of(&parsed)?;
+        let mac = self.mac_of(&parsed).map_err(|e| shifted(e, start))?;
         match parsed.access_key.get() {
             Some(key) if key.value_is(self.access_key()) => {}
             _ => return Err(Error::BadAccessKey),
@@ -414,15 +433,16 @@ impl Signer {
             expected.matches_bytes(decoded(signature.value))
         };
         if matches {
-            Ok(())
+            Ok(ReturnParams::new(pairs(query)))
         } else {
             Err(Error::SignatureMismatch)
         }
     }
 
     /// Writes the message whose signature [`verify_return_url`](Self::verify_return_url)
-    /// expects for `query` into `buf`: what to compare when a return URL
-    /// unexpectedly fails to verify. The same query checks apply.
+    /// expects for `url` (a URL, `?query` or query, as there) into `buf`:
+    /// what to compare when a return URL unexpectedly fails to verify. The
+    /// same query checks apply.
     ///
     /// ```
     /// # use ticketmatic_sign::Signer;
@@ -434,8 +454,53 @@ impl Signer {
     /// );
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
-    pub fn return_url_payload<'b>(&self, query: &str, buf: &'b mut [u8]) -> Result<&'b str, Error> {
+    pub fn return_url_payload<'b>(&self, url: &str, buf: &'b mut [u8]) -> Result<&'b str, Error> {
+        let (query, start) = query_of(url)?;
         self.payload_of(&ReturnQuery::new(query), buf)
+            .map_err(|e| shifted(e, start))
+    }
+}
+
+/// The query of `given` and where it starts in `given`. A `#fragment` is
+/// cut off. `given` is a URL when it starts with a scheme and `://` or with
+/// `/`: its query follows the first `?`, and there may be none. Otherwise it
+/// is a query (a leading `?` dropped), which may itself hold a `?`.
+fn query_of(given: &str) -> Result<(&str, usize), Error> {
+    let given = given.split('#').next().unwrap_or_default();
+    if let Some(query) = given.strip_prefix('?') {
+        return Ok((query, 1));
+    }
+    let scheme_len = given
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .unwrap_or(given.len());
+    let is_url = given.starts_with('/')
+        || (matches!(given.as_bytes().first(), Some(b) if b.is_ascii_alphabetic())
+            && given
+                .get(scheme_len..)
+                .map_or(false, |rest| rest.starts_with("://")));
+    if !is_url {
+        return Ok((given, 0));
+    }
+    match given.find('?') {
+        Some(at) => Ok((given.get(at + 1..).unwrap_or_default(), at + 1)),
+        None => Err(Error::NoQuery),
+    }
+}
+
+/// `e` with its byte offset counted from `start` on.
+fn shifted(e: Error, start: usize) -> Error {
+    match e {
+        Error::BadEscape { offset } => Error::BadEscape {
+            offset: offset + start,
+        },
+        Error::InvalidUtf8(Field::Query(offset)) => {
+            Error::InvalidUtf8(Field::Query(offset + start))
+        }
+        Error::DuplicateName(Field::Query(offset)) => {
+            Error::DuplicateName(Field::Query(offset + start))
+        }
+        other => other,
     }
 }
 
@@ -539,16 +604,24 @@ mod tests {
             ("a+b=1&a%20b=2", Error::DuplicateName(Field::Query(6))),
         ];
         for (query, expected) in cases {
-            assert_eq!(signer.verify_return_url(query), Err(expected), "{query}");
+            assert_eq!(
+                signer.verify_return_url(query).map(drop),
+                Err(expected),
+                "{query}"
+            );
         }
         // Two signatures or two access keys are ambiguous: refused as malformed.
         assert_eq!(
-            signer.verify_return_url("accesskey=key&signature=a&signature=b"),
+            signer
+                .verify_return_url("accesskey=key&signature=a&signature=b")
+                .map(drop),
             Err(Error::DuplicateName(Field::Query(26)))
         );
         let no_account = Signer::new("key", b"secret", "").unwrap();
         assert_eq!(
-            no_account.verify_return_url("accesskey=key&signature=a"),
+            no_account
+                .verify_return_url("accesskey=key&signature=a")
+                .map(drop),
             Err(Error::Empty(Field::Account))
         );
     }

@@ -535,7 +535,7 @@ fn a_widget_urls_own_query_verifies() {
         .widget_url("addtickets", &DOC_PARAMS, &mut buf)
         .unwrap();
     let query = url.split_once('?').unwrap().1;
-    assert_eq!(signer.verify_return_url(query), Ok(()));
+    assert_eq!(signer.verify_return_url(query).map(drop), Ok(()));
     let mut payload = [0u8; 256];
     assert_eq!(
         signer.return_url_payload(query, &mut payload),
@@ -548,7 +548,7 @@ fn return_url_refusals() {
     let signer = doc_signer();
     let sig = DOC_SIGNATURE;
     let base = "event=123&l=fr&returnurl=http%3A%2F%2Fwww.ticketmatic.com&skinid=25";
-    let check = |query: String| signer.verify_return_url(&query);
+    let check = |query: String| signer.verify_return_url(&query).map(drop);
     assert_eq!(
         check(format!("{base}&accesskey=azertyuiop&signature={sig}")),
         Ok(())
@@ -780,4 +780,122 @@ fn the_stored_texts_have_documented_bounds() {
             url.len()
         )
     );
+}
+
+/// The SPEC's return-URL vector (`return-valid` in the shared file).
+const RETURN_QUERY: &str = "orderid=2715&status=ok&accesskey=142dda885ec6024f934a40c1\
+    &signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658";
+
+fn club() -> Signer {
+    Signer::new(
+        "142dda885ec6024f934a40c1",
+        b"abd2e5893bd447dc7331af1db8df42fdc62fc5c8f9f04784",
+        "club",
+    )
+    .unwrap()
+}
+
+#[test]
+fn return_urls_are_taken_as_they_arrive() {
+    let signer = club();
+    for given in [
+        RETURN_QUERY.to_owned(),
+        format!("?{RETURN_QUERY}"),
+        format!("https://shop.example/done?{RETURN_QUERY}"),
+        format!("https://shop.example/done?{RETURN_QUERY}#receipt"),
+        format!("/done?{RETURN_QUERY}"),
+    ] {
+        let params = signer
+            .verify_return_url(&given)
+            .unwrap_or_else(|e| panic!("{given}: {e}"));
+        let pairs: Vec<(String, String)> = params
+            .map(|p| (p.name().to_string(), p.value().to_string()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("orderid".into(), "2715".into()),
+                ("status".into(), "ok".into())
+            ],
+            "{given}"
+        );
+    }
+    // A URL with no query is not a forgery: it is not a return URL.
+    for given in [
+        "https://shop.example/done",
+        "/done",
+        "https://shop.example/done#x",
+    ] {
+        assert_eq!(
+            signer.verify_return_url(given).unwrap_err(),
+            Error::NoQuery,
+            "{given}"
+        );
+    }
+    // Offsets count in the text as given.
+    let url = "https://shop.example/done?a=%zz";
+    assert_eq!(
+        signer.verify_return_url(url).unwrap_err(),
+        Error::BadEscape { offset: 28 }
+    );
+    assert_eq!(&url[28..29], "%");
+    let tampered = format!(
+        "https://shop.example/done?{}",
+        RETURN_QUERY.replace("2715", "2716")
+    );
+    assert_eq!(
+        signer.verify_return_url(&tampered).unwrap_err(),
+        Error::SignatureMismatch
+    );
+}
+
+#[test]
+fn verified_parameters_decode_when_read() {
+    // Signed with this crate's widget signature: the URL's own parameters.
+    let signer = club();
+    let long = "é".repeat(40); // 80 bytes: more than one chunk of the formatter
+    let params = [
+        ("name", "Zoë Brügge"),
+        ("l", "nl"),
+        ("ordercode", "X1"),
+        ("long", long.as_str()),
+        ("empty", ""),
+    ];
+    let mut buf = [0u8; 2048];
+    let url = signer
+        .widget_url("w", &params, &mut buf)
+        .unwrap()
+        .to_owned();
+    let query = url.split_once('?').unwrap().1.replace("%20", "+");
+    let verified = signer.verify_return_url(&query).unwrap();
+    let got: Vec<(String, String, bool)> = verified
+        .clone()
+        .map(|p| (p.name().to_string(), p.value().to_string(), p.is_signed()))
+        .collect();
+    let want: Vec<(String, String, bool)> = params
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                v.to_string(),
+                !matches!(*n, "l" | "ordercode"),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    let name = verified.get("name").unwrap();
+    assert_eq!(name, "Zoë Brügge");
+    assert_eq!(name.raw(), "Zo%C3%AB+Br%C3%BCgge");
+    assert_eq!(name.as_plain(), None);
+    assert_eq!(name.decoded_len(), "Zoë Brügge".len());
+    let mut small = [0u8; 4];
+    assert_eq!(
+        name.decode_into(&mut small).unwrap_err(),
+        Error::BufferTooSmall {
+            needed: "Zoë Brügge".len()
+        }
+    );
+    assert_eq!(verified.get("empty").unwrap().as_plain(), Some(""));
+    assert!(verified.get("accesskey").is_none() && verified.get("signature").is_none());
+    assert_eq!(format!("{:?}", verified.get("l").unwrap()), "\"nl\"");
 }

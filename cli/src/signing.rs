@@ -88,95 +88,64 @@ pub fn explain_widget(signer: &Signer, args: &WidgetArgs) -> Result<String, Fail
     grown(|buf| signer.widget_payload(&args.params, buf)).map_err(|e| about_params(e, &args.params))
 }
 
-/// `tm verify-return-url`: "valid", or why not (exit 1).
+/// `tm verify-return-url`: "valid", or why not (exit 1). The crate reads
+/// the URL as given (a URL, `?query` or query) and counts error offsets in it.
 pub fn verify_return_url(signer: &Signer, given: &str) -> Result<String, Failure> {
-    let query = ReturnQuery::of(given);
-    match signer.verify_return_url(query.text) {
-        Ok(()) => Ok("valid".to_owned()),
-        Err(e) => Err(query.refusal(signer, e)),
+    match signer.verify_return_url(given) {
+        Ok(_) => Ok("valid".to_owned()),
+        Err(e) => Err(refusal(signer, given, e)),
     }
 }
 
 /// `tm explain return-url`: the signed text, the URL's signature, and the
 /// verdict; exit 0 whatever the verdict, 2 for a query that cannot be read.
 pub fn explain_return_url(signer: &Signer, given: &str) -> Result<String, Failure> {
-    let query = ReturnQuery::of(given);
-    let payload = grown(|buf| signer.return_url_payload(query.text, buf))
-        .map_err(|e| query.refusal(signer, e))?;
-    let verdict = match signer.verify_return_url(query.text) {
-        Ok(()) => "valid: the signature is the signed text's".to_owned(),
+    let payload = grown(|buf| signer.return_url_payload(given, buf))
+        .map_err(|e| refusal(signer, given, e))?;
+    let verdict = match signer.verify_return_url(given) {
+        Ok(_) => "valid: the signature is the signed text's".to_owned(),
         Err(Error::SignatureMismatch) => {
             "does not match: the signature is not the signed text's under this secret key".into()
         }
-        Err(e) => query.refusal(signer, e).message,
+        Err(e) => refusal(signer, given, e).message,
     };
-    let signature = query.get("signature").unwrap_or_else(|| "(none)".into());
+    let signature = parameter(given, "signature").unwrap_or_else(|| "(none)".into());
     Ok(format!(
         "signed text: {payload}\nsignature:   {signature}\nverdict:     {verdict}"
     ))
 }
 
-/// The query of a return URL as the user gave it: the whole text, the part
-/// after `?`, without a `#fragment`.
-struct ReturnQuery<'a> {
-    text: &'a str,
-    /// Where `text` starts in what was given: error offsets count from there.
-    start: usize,
+/// A parameter's decoded value, for messages only (the crate decides).
+fn parameter(given: &str, name: &str) -> Option<String> {
+    let query = given.split_once('?').map_or(given, |(_, q)| q);
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.into_owned())
 }
 
-impl<'a> ReturnQuery<'a> {
-    fn of(given: &'a str) -> Self {
-        let start = given.find('?').map_or(0, |at| at + 1);
-        let query = &given[start..];
-        let text = query.split_once('#').map_or(query, |(q, _)| q);
-        ReturnQuery { text, start }
-    }
-
-    /// A parameter's decoded value, for messages only (the crate decides).
-    fn get(&self, name: &str) -> Option<String> {
-        url::form_urlencoded::parse(self.text.as_bytes())
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.into_owned())
-    }
-
-    /// What to tell the user: a verdict (exit 1) that says what was
-    /// compared, or a query that cannot be read (exit 2), its byte offsets
-    /// counted in the text as given.
-    fn refusal(&self, signer: &Signer, e: Error) -> Failure {
-        let shift = |offset: usize| offset + self.start;
-        match e {
-            Error::BadAccessKey => Failure::no(match self.get("accesskey") {
-                None => "the query has no accesskey parameter".to_owned(),
-                Some(key) => format!(
-                    "the query's accesskey is '{key}', this signer's is '{}'",
-                    signer.access_key()
-                ),
-            }),
-            Error::SignatureMissing => Failure::no(e.to_string()),
-            Error::SignatureMismatch => {
-                let payload =
-                    grown(|buf| signer.return_url_payload(self.text, buf)).unwrap_or_default();
-                Failure::no(format!(
-                    "{e}: the query's signature {} is not that of the signed text \
-                     '{payload}' under this secret key (a changed parameter, or another key \
-                     pair; tm explain return-url shows both)",
-                    self.get("signature").unwrap_or_default()
-                ))
-            }
-            Error::BadEscape { offset } => Failure::usage(
-                Error::BadEscape {
-                    offset: shift(offset),
-                }
-                .to_string(),
+/// What to tell the user: a verdict (exit 1) that says what was compared,
+/// or a URL that cannot be read (exit 2).
+fn refusal(signer: &Signer, given: &str, e: Error) -> Failure {
+    match e {
+        Error::BadAccessKey => Failure::no(match parameter(given, "accesskey") {
+            None => "the query has no accesskey parameter".to_owned(),
+            Some(key) => format!(
+                "the query's accesskey is '{key}', this signer's is '{}'",
+                signer.access_key()
             ),
-            Error::InvalidUtf8(Field::Query(offset)) => {
-                Failure::usage(Error::InvalidUtf8(Field::Query(shift(offset))).to_string())
-            }
-            Error::DuplicateName(Field::Query(offset)) => {
-                Failure::usage(Error::DuplicateName(Field::Query(shift(offset))).to_string())
-            }
-            other => Failure::usage(other.to_string()),
+        }),
+        Error::SignatureMissing => Failure::no(e.to_string()),
+        Error::SignatureMismatch => {
+            let payload = grown(|buf| signer.return_url_payload(given, buf)).unwrap_or_default();
+            Failure::no(format!(
+                "{e}: the query's signature {} is not that of the signed text \
+                 '{payload}' under this secret key (a changed parameter, or another key \
+                 pair; tm explain return-url shows both)",
+                parameter(given, "signature").unwrap_or_default()
+            ))
         }
+        other => Failure::usage(other.to_string()),
     }
 }
 

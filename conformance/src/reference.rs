@@ -156,7 +156,7 @@ fn return_url(case: &Case) -> Result<Map<String, Value>, Error> {
     let signer = signer(case)?;
     let query = case.text("query");
     let error_kind = match signer.verify_return_url(query) {
-        Ok(()) => None,
+        Ok(_) => None,
         Err(Error::BadAccessKey) => Some("bad_access_key"),
         Err(Error::SignatureMissing) => Some("signature_missing"),
         Err(Error::SignatureMismatch) => Some("signature_mismatch"),

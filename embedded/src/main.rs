@@ -61,7 +61,7 @@ fn check(v: &Vector) -> Result<bool, Error> {
             let signer = signer(v)?;
             let query = v.query.unwrap_or("");
             let kind = match signer.verify_return_url(query) {
-                Ok(()) => None,
+                Ok(_) => None,
                 Err(Error::BadAccessKey) => Some("bad_access_key"),
                 Err(Error::SignatureMissing) => Some("signature_missing"),
                 Err(Error::SignatureMismatch) => Some("signature_mismatch"),

@@ -18,9 +18,11 @@ const KEY: &str = "142dda885ec6024f934a40c1";
 const SECRET: &[u8] = b"abd2e5893bd447dc7331af1db8df42fdc62fc5c8f9f04784";
 const ACCOUNT: &str = "club";
 
-fn verdict(signer: &Signer<'_>, query: &str) -> Verdict {
-    match signer.verify_return_url(query) {
-        Ok(()) => Verdict::Valid,
+/// The crate's verdict on `query` taken as a query: a leading `?` makes
+/// sure of it (a query alone that starts like a URL is read as one).
+fn verdict(signer: &Signer, query: &str) -> Verdict {
+    match signer.verify_return_url(&format!("?{query}")) {
+        Ok(_) => Verdict::Valid,
         Err(Error::BadAccessKey) => Verdict::BadAccessKey,
         Err(Error::SignatureMissing) => Verdict::SignatureMissing,
         Err(Error::SignatureMismatch) => Verdict::SignatureMismatch,
@@ -32,6 +34,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(query) = std::str::from_utf8(data) else {
         return;
     };
+    // A `#` starts the URL's fragment, which the crate cuts off and the
+    // reference (a query's rules only) does not know.
+    if query.contains('#') {
+        return;
+    }
     let signer = Signer::new(KEY, SECRET, ACCOUNT).unwrap();
     assert_eq!(
         verdict(&signer, query),

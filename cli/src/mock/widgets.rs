@@ -28,7 +28,7 @@ pub fn check(keys: &Keys, account: &str, widget: &str, query: &str) -> Result<Va
         })?;
     let payload = payload(&signer, query);
     match signer.verify_return_url(query) {
-        Ok(()) => {
+        Ok(_) => {
             Ok(json!({"valid": true, "account": account, "widget": widget, "payload": payload}))
         }
         Err(e @ (Error::BadAccessKey | Error::SignatureMissing | Error::SignatureMismatch)) => {
