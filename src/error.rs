@@ -302,4 +302,5 @@ fn put_decimal(out: &mut (impl Sink + ?Sized), mut n: u64) {
 }
 
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl std::error::Error for Error {}

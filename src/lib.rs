@@ -44,9 +44,10 @@
 //!
 //! # Features
 //!
-//! - `std` (off by default): [`Timestamp::now`] from the system clock, and
-//!   `std::error::Error` for [`Error`].
+//! - `std` (off by default): `Timestamp::now` from the system clock, and
+//!   `std::error::Error` for [`Error`]. (docs.rs shows both, marked.)
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

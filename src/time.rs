@@ -134,6 +134,7 @@ impl Timestamp {
     /// Fails with [`Error::TimeOutOfRange`] if the clock is set before 1970 or
     /// after 9999.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn now() -> Result<Self, Error> {
         let since_epoch = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
