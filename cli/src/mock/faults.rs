@@ -8,7 +8,7 @@ use hyper::header::{HeaderValue, RETRY_AFTER};
 use hyper::{Response, StatusCode};
 use serde_json::json;
 
-use super::problem::{json_response, Problem};
+use super::problem::{json_response, Problem, Respond};
 use super::server::Body;
 use super::Options;
 

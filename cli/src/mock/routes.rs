@@ -25,7 +25,7 @@ use ticketmatic_sign::Timestamp;
 use super::auth;
 use super::export::Stream;
 use super::log::{Logged, Record};
-use super::problem::{json_response, Problem};
+use super::problem::{json_response, Problem, Respond};
 use super::server::Body;
 use super::widgets;
 use super::State;
@@ -164,13 +164,14 @@ async fn api(
     };
     let route = ROUTES.iter().find(|r| r.path == rest).unwrap_or(&OTHER);
     if route.signed {
-        let header = request
-            .headers()
-            .get(AUTHORIZATION)
-            .map(|v| v.to_str().unwrap_or("\u{fffd}"));
-        match auth::check(header, account, now, &state.api) {
+        match auth::check(
+            request.headers().get(AUTHORIZATION),
+            account,
+            now,
+            &state.api,
+        ) {
             Ok(accepted) => {
-                record.auth = accepted.scheme.into();
+                record.auth = accepted.scheme.as_str().into();
                 record.access_key = Some(accepted.access_key);
                 record.verdict = "accepted";
             }
@@ -179,7 +180,7 @@ async fn api(
                 record.access_key = refused.access_key;
                 record.verdict = "refused";
                 record.reason = Some(refused.problem.message.clone());
-                return refused.problem.response();
+                return (*refused.problem).response();
             }
         }
         if let Some(fault) = state.faults.next(now.as_str()) {
