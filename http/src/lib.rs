@@ -2,7 +2,11 @@
 //! shares (hyper, reqwest, tower, axum): sign an outgoing
 //! [`http::Request`] in place with the time injected, and verify an
 //! incoming one against the key pairs a server knows, answering refusals
-//! in Ticketmatic's error shape ([`Problem`]). The signing itself is the
+//! in Ticketmatic's error shape ([`Problem`]). Each integration is behind
+//! its feature: `reqwest` (a reqwest-middleware middleware that signs),
+//! `tower` (a layer that signs outgoing requests and one that verifies
+//! incoming ones), `axum` (extractors for a verified return URL and a
+//! verified `Authorization` header). The signing itself is the
 //! `ticketmatic-sign` crate's, re-exported as [`ticketmatic_sign`].
 //!
 //! ```
@@ -25,11 +29,23 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod keys;
 mod path;
 mod problem;
 mod sign;
 mod verify;
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub mod reqwest;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
+
+pub use keys::{KeyStore, Keys};
 pub use path::account_in_path;
 pub use problem::Problem;
 pub use sign::{sign, sign_now, SignError};

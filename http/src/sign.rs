@@ -70,7 +70,18 @@ impl From<ticketmatic_sign::Error> for SignError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sign<B>(request: &mut Request<B>, signer: &Signer, ts: Timestamp) -> Result<(), SignError> {
-    let path = request.uri().path();
+    let value = authorization_for(request.uri().path(), signer, ts)?;
+    request.headers_mut().insert(AUTHORIZATION, value);
+    Ok(())
+}
+
+/// The `Authorization` value of a request to `path`, for every client type
+/// (`http::Request`, `reqwest::Request`).
+pub(crate) fn authorization_for(
+    path: &str,
+    signer: &Signer,
+    ts: Timestamp,
+) -> Result<HeaderValue, SignError> {
     let account = account_in_path(path).ok_or_else(|| SignError::NotAnApiPath(path.to_owned()))?;
     if account != signer.account() {
         return Err(SignError::OtherAccount {
@@ -80,10 +91,7 @@ pub fn sign<B>(request: &mut Request<B>, signer: &Signer, ts: Timestamp) -> Resu
     }
     let header = signer.authorization_string(ts);
     // The header is visible ASCII by construction (the access key is checked).
-    let value = HeaderValue::from_str(&header)
-        .map_err(|_| SignError::Sign(ticketmatic_sign::Error::Write))?;
-    request.headers_mut().insert(AUTHORIZATION, value);
-    Ok(())
+    HeaderValue::from_str(&header).map_err(|_| SignError::Sign(ticketmatic_sign::Error::Write))
 }
 
 /// [`sign`] at the system clock's time, read once.
