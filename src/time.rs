@@ -136,11 +136,7 @@ impl Timestamp {
     #[cfg(feature = "std")]
     #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn now() -> Result<Self, Error> {
-        let since_epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|_| Error::TimeOutOfRange)?;
-        let secs = i64::try_from(since_epoch.as_secs()).map_err(|_| Error::TimeOutOfRange)?;
-        Self::from_unix(secs)
+        Self::try_from(std::time::SystemTime::now())
     }
 
     /// Seconds since 1970-01-01T00:00:00 UTC.
@@ -202,6 +198,32 @@ impl Timestamp {
             }
         }
         Timestamp(text)
+    }
+}
+
+/// A system time, truncated to the second; [`Error::TimeOutOfRange`] before
+/// 1970 or after 9999.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use ticketmatic_sign::Timestamp;
+///
+/// let t = UNIX_EPOCH + Duration::from_millis(1_501_346_446_999);
+/// assert_eq!(Timestamp::try_from(t)?.as_str(), "2017-07-29T16:40:46");
+/// assert!(Timestamp::try_from(UNIX_EPOCH - Duration::from_secs(1)).is_err());
+/// # Ok::<(), ticketmatic_sign::Error>(())
+/// ```
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+impl TryFrom<std::time::SystemTime> for Timestamp {
+    type Error = Error;
+
+    fn try_from(time: std::time::SystemTime) -> Result<Self, Error> {
+        let since_epoch = time
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| Error::TimeOutOfRange)?;
+        let secs = i64::try_from(since_epoch.as_secs()).map_err(|_| Error::TimeOutOfRange)?;
+        Self::from_unix(secs)
     }
 }
 
