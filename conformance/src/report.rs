@@ -286,9 +286,9 @@ fn json_report(report: &Report, origin: &Origin) -> Value {
     })
 }
 
-/// XML text: escapes markup, and replaces the control characters XML 1.0
-/// cannot hold (case inputs may contain them) with U+FFFD.
-fn xml(text: &str) -> String {
+/// XML and HTML text: escapes markup, and replaces the control characters
+/// XML 1.0 cannot hold (case inputs may contain them) with U+FFFD.
+pub(crate) fn markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -318,7 +318,7 @@ fn junit(report: &Report, origin: &Origin) -> String {
     let _ = writeln!(
         out,
         "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{:.3}\">",
-        xml(&name),
+        markup(&name),
         report.results.len(),
         report.elapsed.as_secs_f64()
     );
@@ -340,7 +340,7 @@ fn junit(report: &Report, origin: &Origin) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}: {suite}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-            xml(&name),
+            markup(&name),
             tally.cases,
             tally.failed,
             tally.skipped
@@ -349,7 +349,7 @@ fn junit(report: &Report, origin: &Origin) -> String {
             out,
             "    <properties><property name=\"seed\" value=\"{}\"/><property name=\"verdict\" value=\"{}\"/></properties>",
             origin.seed,
-            xml(&verdict)
+            markup(&verdict)
         );
         for result in report.results.iter().filter(|r| is_valid_input(r) == valid) {
             junit_case(&mut out, result);
@@ -366,7 +366,7 @@ fn junit_case(out: &mut String, result: &CaseResult) {
         out,
         "    <testcase classname=\"{}\" name=\"{}\"",
         case.kind(),
-        xml(case.id())
+        markup(case.id())
     );
     match &result.verdict {
         Verdict::Pass => out.push_str("/>\n"),
@@ -374,11 +374,11 @@ fn junit_case(out: &mut String, result: &CaseResult) {
             let _ = writeln!(
                 out,
                 "><system-out>acceptable: {}</system-out></testcase>",
-                xml(&differences.join("; "))
+                markup(&differences.join("; "))
             );
         }
         Verdict::Skipped { reason } => {
-            let _ = writeln!(out, "><skipped message=\"{}\"/></testcase>", xml(reason));
+            let _ = writeln!(out, "><skipped message=\"{}\"/></testcase>", markup(reason));
         }
         Verdict::Fail(failure) => {
             let mut details = String::new();
@@ -386,8 +386,8 @@ fn junit_case(out: &mut String, result: &CaseResult) {
             let _ = writeln!(
                 out,
                 "><failure message=\"{}\">{}</failure></testcase>",
-                xml(&failure.summary),
-                xml(&details)
+                markup(&failure.summary),
+                markup(&details)
             );
         }
     }
@@ -400,7 +400,7 @@ mod tests {
     #[test]
     fn xml_text_is_escaped_and_legal() {
         assert_eq!(
-            xml("a<b>&\"c'\r\n\u{1}"),
+            markup("a<b>&\"c'\r\n\u{1}"),
             "a&lt;b&gt;&amp;&quot;c&apos;\r\n\u{FFFD}"
         );
     }
