@@ -181,21 +181,10 @@ impl Signer {
     /// A signer for this key pair and account; see the type's documentation for
     /// what is checked. The texts are copied: the signer borrows nothing.
     pub fn new(access_key: &str, secret_key: &[u8], account: &str) -> Result<Self, Error> {
-        check_access_key(access_key)?;
-        if secret_key.is_empty() {
-            return Err(Error::Empty(Field::SecretKey));
-        }
-        if !account.is_empty() {
-            check_segment(account, Field::Account)?;
-        }
-        let account_text = bounded(account, Field::Account)?;
-        // HMAC accepts keys of any length, so this cannot fail.
-        let mut prefixed = <HmacSha256 as KeyInit>::new_from_slice(secret_key)
-            .map_err(|_| Error::Empty(Field::SecretKey))?;
-        emit_prefix(access_key, account, &mut prefixed);
+        let prefixed = keyed_prefix(access_key, secret_key, account)?;
         Ok(Signer {
             access_key: bounded(access_key, Field::AccessKey)?,
-            account: account_text,
+            account: bounded(account, Field::Account)?,
             base_url: bounded(DEFAULT_BASE_URL, Field::BaseUrl)?,
             prefixed,
         })
@@ -290,9 +279,7 @@ impl Signer {
 
     /// The signature of an API request made at `ts`.
     pub(crate) fn authorization_signature(&self, ts: Timestamp) -> Signature {
-        let mut mac = self.keyed();
-        emit_request_message(ts, &mut mac);
-        Signature::from_mac(mac)
+        request_signature(self.keyed(), ts)
     }
 
     fn emit_authorization(&self, ts: Timestamp, out: &mut impl Sink) {
@@ -682,6 +669,41 @@ fn check_access_key(key: &str) -> Result<(), Error> {
         return Err(Error::AccessKeyTooLong { len: key.len() });
     }
     first_bad_byte(key, Field::AccessKey, |b| b.is_ascii_graphic())
+}
+
+/// The checks of [`Signer::new`], and the HMAC keyed with `secret_key` and
+/// fed the prefix every message starts with. Header verification needs this
+/// alone: no texts stored, no base URL.
+pub(crate) fn keyed_prefix(
+    access_key: &str,
+    secret_key: &[u8],
+    account: &str,
+) -> Result<HmacSha256, Error> {
+    check_access_key(access_key)?;
+    if secret_key.is_empty() {
+        return Err(Error::Empty(Field::SecretKey));
+    }
+    if !account.is_empty() {
+        check_segment(account, Field::Account)?;
+    }
+    if account.len() > MAX_ACCOUNT_LEN {
+        return Err(Error::TooLong {
+            field: Field::Account,
+            len: account.len(),
+            max: MAX_ACCOUNT_LEN,
+        });
+    }
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut prefixed = <HmacSha256 as KeyInit>::new_from_slice(secret_key)
+        .map_err(|_| Error::Empty(Field::SecretKey))?;
+    emit_prefix(access_key, account, &mut prefixed);
+    Ok(prefixed)
+}
+
+/// The signature of an API request at `ts`, from the keyed prefix.
+pub(crate) fn request_signature(mut prefixed: HmacSha256, ts: Timestamp) -> Signature {
+    emit_request_message(ts, &mut prefixed);
+    Signature::from_mac(prefixed)
 }
 
 /// `text` in storage of capacity `N`, or how far over it is.

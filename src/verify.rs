@@ -466,23 +466,29 @@ impl Signer {
 /// `/`: its query follows the first `?`, and there may be none. Otherwise it
 /// is a query (a leading `?` dropped), which may itself hold a `?`.
 fn query_of(given: &str) -> Result<(&str, usize), Error> {
-    let given = given.split('#').next().unwrap_or_default();
-    if let Some(query) = given.strip_prefix('?') {
-        return Ok((query, 1));
+    // Byte searches: `str`'s char patterns link a searcher (and its panics)
+    // that costs flash on microcontrollers. Cuts at ASCII bytes are
+    // character boundaries, so `get` always succeeds.
+    let bytes = given.as_bytes();
+    let end = bytes.iter().position(|&b| b == b'#').unwrap_or(bytes.len());
+    let given = given.get(..end).unwrap_or_default();
+    let bytes = given.as_bytes();
+    if bytes.first() == Some(&b'?') {
+        return Ok((given.get(1..).unwrap_or_default(), 1));
     }
-    let scheme_len = given
-        .bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
-        .unwrap_or(given.len());
-    let is_url = given.starts_with('/')
-        || (matches!(given.as_bytes().first(), Some(b) if b.is_ascii_alphabetic())
-            && given
+    let scheme_len = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .unwrap_or(bytes.len());
+    let is_url = bytes.first() == Some(&b'/')
+        || (matches!(bytes.first(), Some(b) if b.is_ascii_alphabetic())
+            && bytes
                 .get(scheme_len..)
-                .map_or(false, |rest| rest.starts_with("://")));
+                .map_or(false, |rest| rest.starts_with(b"://")));
     if !is_url {
         return Ok((given, 0));
     }
-    match given.find('?') {
+    match bytes.iter().position(|&b| b == b'?') {
         Some(at) => Ok((given.get(at + 1..).unwrap_or_default(), at + 1)),
         None => Err(Error::NoQuery),
     }
