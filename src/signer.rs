@@ -158,10 +158,12 @@ impl fmt::Debug for Signature {
 pub struct Signer {
     // Owned, in fixed capacity: a signer built from runtime configuration
     // can live in a server's shared state (`'static`, `Send`, `Sync`), and
-    // cloning it is a copy of a few hundred bytes, never an allocation.
-    access_key: heapless::String<MAX_ACCESS_KEY_LEN>,
-    account: heapless::String<MAX_ACCOUNT_LEN>,
-    base_url: heapless::String<MAX_BASE_URL_LEN>,
+    // cloning it is a copy of a few hundred bytes, never an allocation. The
+    // three texts share one array (at `KEY`, `ACCOUNT` and `BASE_URL`), an
+    // empty base URL meaning the default: one copy routine, not one per
+    // capacity, which WebAssembly and flash pay for.
+    texts: [u8; TEXTS],
+    lens: [u8; 3],
     /// The keyed HMAC after absorbing the prefix every message starts with.
     prefixed: HmacSha256,
 }
@@ -170,24 +172,66 @@ impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The key schedule is derived from the secret: never print it.
         f.debug_struct("Signer")
-            .field("access_key", &self.access_key)
-            .field("account", &self.account)
-            .field("base_url", &self.base_url)
+            .field("access_key", &self.access_key())
+            .field("account", &self.account())
+            .field("base_url", &self.base_url())
             .finish_non_exhaustive()
     }
 }
+
+/// Where each text starts in `Signer::texts`, and how long it may be.
+const KEY: (usize, usize) = (0, MAX_ACCESS_KEY_LEN);
+const ACCOUNT: (usize, usize) = (MAX_ACCESS_KEY_LEN, MAX_ACCOUNT_LEN);
+const BASE_URL: (usize, usize) = (MAX_ACCESS_KEY_LEN + MAX_ACCOUNT_LEN, MAX_BASE_URL_LEN);
+const TEXTS: usize = MAX_ACCESS_KEY_LEN + MAX_ACCOUNT_LEN + MAX_BASE_URL_LEN;
 
 impl Signer {
     /// A signer for this key pair and account; see the type's documentation for
     /// what is checked. The texts are copied: the signer borrows nothing.
     pub fn new(access_key: &str, secret_key: &[u8], account: &str) -> Result<Self, Error> {
         let prefixed = keyed_prefix(access_key, secret_key, account)?;
-        Ok(Signer {
-            access_key: bounded(access_key, Field::AccessKey)?,
-            account: bounded(account, Field::Account)?,
-            base_url: bounded(DEFAULT_BASE_URL, Field::BaseUrl)?,
+        let mut signer = Signer {
+            texts: [0; TEXTS],
+            lens: [0; 3],
             prefixed,
-        })
+        };
+        // The lengths were checked above: these cannot fail.
+        signer.store(0, KEY, access_key, Field::AccessKey)?;
+        signer.store(1, ACCOUNT, account, Field::Account)?;
+        Ok(signer)
+    }
+
+    /// Copies `text` into its place, or says how far over its room it is.
+    fn store(
+        &mut self,
+        which: usize,
+        (start, room): (usize, usize),
+        text: &str,
+        field: Field,
+    ) -> Result<(), Error> {
+        let too_long = Error::TooLong {
+            field,
+            len: text.len(),
+            max: room,
+        };
+        if text.len() > room {
+            return Err(too_long);
+        }
+        let place = self
+            .texts
+            .get_mut(start..start + text.len())
+            .ok_or(too_long)?;
+        place.copy_from_slice(text.as_bytes());
+        if let Some(len) = self.lens.get_mut(which) {
+            *len = text.len() as u8;
+        }
+        Ok(())
+    }
+
+    /// A stored text (ASCII: checked when stored).
+    fn text(&self, which: usize, (start, _): (usize, usize)) -> &str {
+        let len = self.lens.get(which).copied().unwrap_or(0) as usize;
+        ascii(self.texts.get(start..start + len).unwrap_or_default())
     }
 
     /// The same signer with widget URLs under `base_url` instead of
@@ -210,23 +254,26 @@ impl Signer {
         first_bad_byte(base_url, Field::BaseUrl, |b| {
             b.is_ascii_graphic() && b != b'?' && b != b'#'
         })?;
-        self.base_url = bounded(base_url, Field::BaseUrl)?;
+        self.store(2, BASE_URL, base_url, Field::BaseUrl)?;
         Ok(self)
     }
 
     /// The access key.
     pub fn access_key(&self) -> &str {
-        &self.access_key
+        self.text(0, KEY)
     }
 
     /// The account name (possibly empty).
     pub fn account(&self) -> &str {
-        &self.account
+        self.text(1, ACCOUNT)
     }
 
     /// The base URL of widget URLs.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        match self.text(2, BASE_URL) {
+            "" => DEFAULT_BASE_URL,
+            url => url,
+        }
     }
 
     // ----- Signed messages --------------------------------------------------
@@ -268,7 +315,7 @@ impl Signer {
     #[cfg_attr(target_arch = "arm", inline(never))]
     fn explaining<'b>(&self, buf: &'b mut [u8]) -> Signing<'b> {
         let mut copy = Cursor::new(buf);
-        emit_prefix(&self.access_key, &self.account, &mut copy);
+        emit_prefix(self.access_key(), self.account(), &mut copy);
         Signing {
             mac: self.keyed(),
             copy: Some(copy),
@@ -284,7 +331,7 @@ impl Signer {
 
     fn emit_authorization(&self, ts: Timestamp, out: &mut impl Sink) {
         out.put_str(SCHEME);
-        out.put_str(&self.access_key);
+        out.put_str(self.access_key());
         out.put_str(TS);
         out.put(ts.as_bytes());
         out.put_str(SIGN);
@@ -312,7 +359,7 @@ impl Signer {
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
     pub fn authorization<'b>(&self, ts: Timestamp, buf: &'b mut [u8]) -> Result<&'b str, Error> {
-        let key = self.access_key.as_bytes();
+        let key = self.access_key().as_bytes();
         // `new` refuses longer keys; said again here so that the compiler
         // sees the lengths below cannot overflow, and links no panic for
         // the splits.
@@ -392,7 +439,7 @@ impl Signer {
 
     /// Widget operations put the account into the URL's path.
     pub(crate) fn widget_account(&self) -> Result<(), Error> {
-        if self.account.is_empty() {
+        if self.account().is_empty() {
             return Err(Error::Empty(Field::Account));
         }
         Ok(())
@@ -467,9 +514,9 @@ impl Signer {
         I: Iterator,
         I::Item: Param,
     {
-        out.put_str(&self.base_url);
+        out.put_str(self.base_url());
         out.put_str("/widgets/");
-        out.put_str(&self.account);
+        out.put_str(self.account());
         out.put_str("/");
         out.put_str(widget);
         out.put_str("?");
@@ -481,7 +528,7 @@ impl Signer {
         }
         out.put_str(ACCESS_KEY);
         out.put_str("=");
-        out.put_encoded(&self.access_key);
+        out.put_encoded(self.access_key());
         out.put_str("&");
         out.put_str(SIGNATURE);
         out.put_str("=");
@@ -704,17 +751,6 @@ pub(crate) fn keyed_prefix(
 pub(crate) fn request_signature(mut prefixed: HmacSha256, ts: Timestamp) -> Signature {
     emit_request_message(ts, &mut prefixed);
     Signature::from_mac(prefixed)
-}
-
-/// `text` in storage of capacity `N`, or how far over it is.
-fn bounded<const N: usize>(text: &str, field: Field) -> Result<heapless::String<N>, Error> {
-    let mut stored = heapless::String::new();
-    stored.push_str(text).map_err(|()| Error::TooLong {
-        field,
-        len: text.len(),
-        max: N,
-    })?;
-    Ok(stored)
 }
 
 /// Checks a URL path segment: RFC 3986 unreserved characters, not `.` or `..`.

@@ -106,6 +106,7 @@ pub(crate) struct Pairs<'q> {
     pos: usize,
 }
 
+#[cfg(test)]
 fn pairs(query: &str) -> Pairs<'_> {
     Pairs { query, pos: 0 }
 }
@@ -322,16 +323,16 @@ fn is_utf8(bytes: impl Iterator<Item = u8>) -> bool {
 /// of every parameter but `accesskey`, `signature`, `l` and `ordercode`, in
 /// byte-wise order of the decoded names. Malformed queries are refused.
 struct ReturnQuery<'q> {
-    query: &'q str,
+    pairs: Pairs<'q>,
     /// The `accesskey` and `signature` parameters, found while emitting.
     access_key: Cell<Option<Pair<'q>>>,
     signature: Cell<Option<Pair<'q>>>,
 }
 
 impl<'q> ReturnQuery<'q> {
-    fn new(query: &'q str) -> Self {
+    fn new(pairs: Pairs<'q>) -> Self {
         ReturnQuery {
-            query,
+            pairs,
             access_key: Cell::new(None),
             signature: Cell::new(None),
         }
@@ -345,7 +346,7 @@ impl Message for ReturnQuery<'_> {
         // there, and the query is walked once (per 32 parameters). Sorting
         // before the checks is safe: decoding takes a bad escape literally.
         // Repeated names are refused, `accesskey` and `signature` included.
-        for_each_sorted::<_, _, QUERY_CHUNK>(pairs(self.query), |pair| {
+        for_each_sorted::<_, _, QUERY_CHUNK>(self.pairs.clone(), |pair| {
             pair.check()?;
             if pair.name_is(ACCESS_KEY) {
                 self.access_key.set(Some(*pair));
@@ -415,9 +416,9 @@ impl Signer {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn verify_return_url<'q>(&self, url: &'q str) -> Result<ReturnParams<'q>, Error> {
-        let (query, start) = query_of(url)?;
-        let parsed = ReturnQuery::new(query);
-        let mac = self.mac_of(&parsed).map_err(|e| shifted(e, start))?;
+        let query = query_of(url)?;
+        let parsed = ReturnQuery::new(query.clone());
+        let mac = self.mac_of(&parsed)?;
         match parsed.access_key.get() {
             Some(key) if key.value_is(self.access_key()) => {}
             _ => return Err(Error::BadAccessKey),
@@ -433,7 +434,7 @@ impl Signer {
             expected.matches_bytes(decoded(signature.value))
         };
         if matches {
-            Ok(ReturnParams::new(pairs(query)))
+            Ok(ReturnParams::new(query))
         } else {
             Err(Error::SignatureMismatch)
         }
@@ -455,26 +456,24 @@ impl Signer {
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
     pub fn return_url_payload<'b>(&self, url: &str, buf: &'b mut [u8]) -> Result<&'b str, Error> {
-        let (query, start) = query_of(url)?;
-        self.payload_of(&ReturnQuery::new(query), buf)
-            .map_err(|e| shifted(e, start))
+        self.payload_of(&ReturnQuery::new(query_of(url)?), buf)
     }
 }
 
-/// The query of `given` and where it starts in `given`. A `#fragment` is
-/// cut off. `given` is a URL when it starts with a scheme and `://` or with
-/// `/`: its query follows the first `?`, and there may be none. Otherwise it
-/// is a query (a leading `?` dropped), which may itself hold a `?`.
-fn query_of(given: &str) -> Result<(&str, usize), Error> {
+/// The parameters of the query of `given`, their offsets counted in
+/// `given`. A `#fragment` is cut off. `given` is a URL when it starts with
+/// a scheme and `://` or with `/`: its query follows the first `?`, and
+/// there may be none ([`Error::NoQuery`]). Otherwise it is a query (a
+/// leading `?` dropped), which may itself hold a `?`.
+fn query_of(given: &str) -> Result<Pairs<'_>, Error> {
     // Byte searches: `str`'s char patterns link a searcher (and its panics)
     // that costs flash on microcontrollers. Cuts at ASCII bytes are
     // character boundaries, so `get` always succeeds.
-    let bytes = given.as_bytes();
-    let end = bytes.iter().position(|&b| b == b'#').unwrap_or(bytes.len());
-    let given = given.get(..end).unwrap_or_default();
-    let bytes = given.as_bytes();
+    let end = given.bytes().position(|b| b == b'#').unwrap_or(given.len());
+    let query = given.get(..end).unwrap_or_default();
+    let bytes = query.as_bytes();
     if bytes.first() == Some(&b'?') {
-        return Ok((given.get(1..).unwrap_or_default(), 1));
+        return Ok(Pairs { query, pos: 1 });
     }
     let scheme_len = bytes
         .iter()
@@ -486,27 +485,11 @@ fn query_of(given: &str) -> Result<(&str, usize), Error> {
                 .get(scheme_len..)
                 .map_or(false, |rest| rest.starts_with(b"://")));
     if !is_url {
-        return Ok((given, 0));
+        return Ok(Pairs { query, pos: 0 });
     }
     match bytes.iter().position(|&b| b == b'?') {
-        Some(at) => Ok((given.get(at + 1..).unwrap_or_default(), at + 1)),
+        Some(at) => Ok(Pairs { query, pos: at + 1 }),
         None => Err(Error::NoQuery),
-    }
-}
-
-/// `e` with its byte offset counted from `start` on.
-fn shifted(e: Error, start: usize) -> Error {
-    match e {
-        Error::BadEscape { offset } => Error::BadEscape {
-            offset: offset + start,
-        },
-        Error::InvalidUtf8(Field::Query(offset)) => {
-            Error::InvalidUtf8(Field::Query(offset + start))
-        }
-        Error::DuplicateName(Field::Query(offset)) => {
-            Error::DuplicateName(Field::Query(offset + start))
-        }
-        other => other,
     }
 }
 
