@@ -1,10 +1,13 @@
 // The module's size budget: CI fails above it. Measured sizes are printed.
+// 26 KiB over the 26,400 bytes reached: it was 24 KiB over 23,449 until the
+// owned signer and return-URL verification that takes whole URLs (issue 21)
+// added 2,951 bytes.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 
-const LIMIT = 24 * 1024;
+const LIMIT = 26 * 1024;
 
 test(`ticketmatic_sign.wasm is at most ${LIMIT} bytes`, () => {
   const bytes = readFileSync(new URL("../ticketmatic_sign.wasm", import.meta.url));
