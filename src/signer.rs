@@ -228,10 +228,32 @@ impl Signer {
         Ok(())
     }
 
-    /// A stored text (ASCII: checked when stored).
-    fn text(&self, which: usize, (start, _): (usize, usize)) -> &str {
+    /// A stored text (ASCII: checked when stored) as `&str`, checked again
+    /// (no `unsafe` here): for the public accessors and the encoder.
+    fn text(&self, which: usize, place: (usize, usize)) -> &str {
+        ascii(self.bytes_of(which, place))
+    }
+
+    /// A stored text's bytes, for the signing paths: no UTF-8 check per
+    /// operation.
+    fn bytes_of(&self, which: usize, (start, _): (usize, usize)) -> &[u8] {
         let len = self.lens.get(which).copied().unwrap_or(0) as usize;
-        ascii(self.texts.get(start..start + len).unwrap_or_default())
+        self.texts.get(start..start + len).unwrap_or_default()
+    }
+
+    pub(crate) fn access_key_bytes(&self) -> &[u8] {
+        self.bytes_of(0, KEY)
+    }
+
+    fn account_bytes(&self) -> &[u8] {
+        self.bytes_of(1, ACCOUNT)
+    }
+
+    fn base_url_bytes(&self) -> &[u8] {
+        match self.bytes_of(2, BASE_URL) {
+            b"" => DEFAULT_BASE_URL.as_bytes(),
+            url => url,
+        }
     }
 
     /// The same signer with widget URLs under `base_url` instead of
@@ -315,7 +337,8 @@ impl Signer {
     #[cfg_attr(target_arch = "arm", inline(never))]
     fn explaining<'b>(&self, buf: &'b mut [u8]) -> Signing<'b> {
         let mut copy = Cursor::new(buf);
-        emit_prefix(self.access_key(), self.account(), &mut copy);
+        copy.put(self.access_key_bytes());
+        copy.put(self.account_bytes());
         Signing {
             mac: self.keyed(),
             copy: Some(copy),
@@ -331,7 +354,7 @@ impl Signer {
 
     fn emit_authorization(&self, ts: Timestamp, out: &mut impl Sink) {
         out.put_str(SCHEME);
-        out.put_str(self.access_key());
+        out.put(self.access_key_bytes());
         out.put_str(TS);
         out.put(ts.as_bytes());
         out.put_str(SIGN);
@@ -359,7 +382,7 @@ impl Signer {
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
     pub fn authorization<'b>(&self, ts: Timestamp, buf: &'b mut [u8]) -> Result<&'b str, Error> {
-        let key = self.access_key().as_bytes();
+        let key = self.access_key_bytes();
         // `new` refuses longer keys; said again here so that the compiler
         // sees the lengths below cannot overflow, and links no panic for
         // the splits.
@@ -439,7 +462,7 @@ impl Signer {
 
     /// Widget operations put the account into the URL's path.
     pub(crate) fn widget_account(&self) -> Result<(), Error> {
-        if self.account().is_empty() {
+        if self.account_bytes().is_empty() {
             return Err(Error::Empty(Field::Account));
         }
         Ok(())
@@ -514,9 +537,9 @@ impl Signer {
         I: Iterator,
         I::Item: Param,
     {
-        out.put_str(self.base_url());
+        out.put(self.base_url_bytes());
         out.put_str("/widgets/");
-        out.put_str(self.account());
+        out.put(self.account_bytes());
         out.put_str("/");
         out.put_str(widget);
         out.put_str("?");

@@ -65,8 +65,13 @@ impl Pair<'_> {
         text_is(self.name, self.plain_name, literal)
     }
 
-    fn value_is(&self, literal: &str) -> bool {
-        text_is(self.value, self.plain_value, literal)
+    /// Whether the value decodes to `literal`'s bytes.
+    fn value_is_bytes(&self, literal: &[u8]) -> bool {
+        if self.plain_value {
+            self.value.as_bytes() == literal
+        } else {
+            decoded(self.value).eq(literal.iter().copied())
+        }
     }
 
     /// Puts the decoded value.
@@ -135,6 +140,13 @@ impl<'q> Iterator for Pairs<'q> {
                         len = i;
                         break;
                     }
+                    // A fragment: the query ended here (found in this same
+                    // pass, so a query costs no extra scan for it).
+                    b'#' => {
+                        len = i;
+                        self.query = self.query.get(..offset + i).unwrap_or_default();
+                        break;
+                    }
                     b'=' if eq.is_none() => eq = Some(i),
                     b'=' => {}
                     _ => {
@@ -184,8 +196,8 @@ impl<'q> Iterator for Pairs<'q> {
     }
 }
 
-/// How many leading bytes of `bytes` are none of `& = % +`, the bytes that
-/// split a query or need decoding.
+/// How many leading bytes of `bytes` are none of `& = % + #`, the bytes
+/// that split or end a query or need decoding.
 fn plain_run(bytes: &[u8]) -> usize {
     // One set lookup per byte instead of four comparisons.
     const SPECIAL: ByteSet = ByteSet::new({
@@ -194,6 +206,7 @@ fn plain_run(bytes: &[u8]) -> usize {
         table[b'=' as usize] = true;
         table[b'%' as usize] = true;
         table[b'+' as usize] = true;
+        table[b'#' as usize] = true;
         table
     });
     bytes
@@ -420,7 +433,7 @@ impl Signer {
         let parsed = ReturnQuery::new(query.clone());
         let mac = self.mac_of(&parsed)?;
         match parsed.access_key.get() {
-            Some(key) if key.value_is(self.access_key()) => {}
+            Some(key) if key.value_is_bytes(self.access_key_bytes()) => {}
             _ => return Err(Error::BadAccessKey),
         }
         let signature = parsed.signature.get().ok_or(Error::SignatureMissing)?;
@@ -461,19 +474,20 @@ impl Signer {
 }
 
 /// The parameters of the query of `given`, their offsets counted in
-/// `given`. A `#fragment` is cut off. `given` is a URL when it starts with
-/// a scheme and `://` or with `/`: its query follows the first `?`, and
-/// there may be none ([`Error::NoQuery`]). Otherwise it is a query (a
-/// leading `?` dropped), which may itself hold a `?`.
+/// `given`; a `#fragment` ends them. `given` is a URL when it starts with a
+/// scheme and `://` or with `/`: its query follows the first `?`, and there
+/// may be none ([`Error::NoQuery`]). Otherwise it is a query (a leading `?`
+/// dropped), which may itself hold a `?`.
 fn query_of(given: &str) -> Result<Pairs<'_>, Error> {
-    // Byte searches: `str`'s char patterns link a searcher (and its panics)
-    // that costs flash on microcontrollers. Cuts at ASCII bytes are
-    // character boundaries, so `get` always succeeds.
-    let end = given.bytes().position(|b| b == b'#').unwrap_or(given.len());
-    let query = given.get(..end).unwrap_or_default();
-    let bytes = query.as_bytes();
+    // Byte searches, and only over a URL's path: `str`'s char patterns
+    // link a searcher (and its panics) that costs flash on
+    // microcontrollers, and the query's own walk finds its end.
+    let bytes = given.as_bytes();
     if bytes.first() == Some(&b'?') {
-        return Ok(Pairs { query, pos: 1 });
+        return Ok(Pairs {
+            query: given,
+            pos: 1,
+        });
     }
     let scheme_len = bytes
         .iter()
@@ -485,11 +499,17 @@ fn query_of(given: &str) -> Result<Pairs<'_>, Error> {
                 .get(scheme_len..)
                 .map_or(false, |rest| rest.starts_with(b"://")));
     if !is_url {
-        return Ok(Pairs { query, pos: 0 });
+        return Ok(Pairs {
+            query: given,
+            pos: 0,
+        });
     }
-    match bytes.iter().position(|&b| b == b'?') {
-        Some(at) => Ok(Pairs { query, pos: at + 1 }),
-        None => Err(Error::NoQuery),
+    match bytes.iter().position(|&b| b == b'?' || b == b'#') {
+        Some(at) if bytes.get(at) == Some(&b'?') => Ok(Pairs {
+            query: given,
+            pos: at + 1,
+        }),
+        _ => Err(Error::NoQuery),
     }
 }
 
