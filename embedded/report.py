@@ -20,9 +20,9 @@ import sys
 
 # Budgets. Stack and header are the project's targets, and met (2,032 bytes
 # at most and 1.10x when last set). Flash is not: the target is 12 KiB; the
-# budget is set 48 bytes above the 14,288 reached, so that it can only go
+# budget is set 44 bytes above the 14,292 reached, so that it can only go
 # down. It was 13,824 over 13,448 until the owned signer (texts copied into
-# the signer) and return-URL verification that takes whole URLs added 840
+# the signer) and return-URL verification that takes whole URLs added 844
 # bytes (issue 21); it was 16 KiB over 15,460 before that.
 FLASH_BUDGET = 14_336  # everything, opt-level "s"
 FLASH_TARGET = 12 * 1024
