@@ -18,6 +18,12 @@ fn unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"-._~".contains(&b)
 }
 
+/// An account the signer accepts: empty (account-less calls), or a path
+/// segment of at most 64 bytes (`MAX_ACCOUNT_LEN`, what the signer stores).
+pub fn account_ok(account: &str) -> bool {
+    account.is_empty() || (segment_ok(account) && account.len() <= 64)
+}
+
 /// A URL path segment: unreserved characters only, not `.` or `..`.
 pub fn segment_ok(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(unreserved) && s != "." && s != ".."

@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         _ => c.is_ascii_digit(),
     }));
 
-    let account_ok = account.is_empty() || common::segment_ok(account);
+    let account_ok = common::account_ok(account);
     let valid = common::access_key_ok(key) && !secret.is_empty() && account_ok;
     let signer = match Signer::new(key, secret.as_bytes(), account) {
         Ok(signer) => signer,

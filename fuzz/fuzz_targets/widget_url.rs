@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         .map(|p| (p[0].to_owned(), p.get(1).copied().unwrap_or("").to_owned()))
         .collect();
 
-    let account_ok = account.is_empty() || common::segment_ok(account);
+    let account_ok = common::account_ok(account);
     let signer = match Signer::new(key, secret.as_bytes(), account) {
         Ok(signer) => signer,
         Err(_) => {
