@@ -3,7 +3,7 @@
 //! yields its parameters; [`VerifiedAuthorization`] verifies a request's
 //! `Authorization` header against the API key pairs. Both reject in
 //! Ticketmatic's error shape: 400 with the reason for a return URL (never a
-//! signature), 401, 403 or 404 for a header, as [`verify_request`] says.
+//! signature), 401, 403 or 404 for a header, as [`verify_request`](crate::verify_request) says.
 //!
 //! They take what they need from the router's state through [`FromRef`]:
 //! a [`WidgetSigner`] and [`ApiKeys`].
@@ -16,7 +16,8 @@ use http::request::Parts;
 use http::StatusCode;
 use ticketmatic_sign::{Error, Signer, Timestamp, DEFAULT_WINDOW_SECS};
 
-use crate::{verify_request, KeyStore, Problem, Verified};
+use crate::verify::verify_parts;
+use crate::{KeyStore, Problem, Verified};
 
 /// The signer of the widget key pair, in the router's state.
 #[derive(Clone, Debug)]
@@ -130,16 +131,14 @@ where
                 format!("the server's clock: {e}"),
             ))
         })?;
-        // The header and path are all verification reads.
-        let mut request = http::Request::new(());
-        *request.uri_mut() = parts.uri.clone();
-        if let Some(value) = parts.headers.get(http::header::AUTHORIZATION) {
-            request
-                .headers_mut()
-                .insert(http::header::AUTHORIZATION, value.clone());
-        }
-        verify_request(&request, now, DEFAULT_WINDOW_SECS, |key| keys.key_pair(key))
-            .map(VerifiedAuthorization)
-            .map_err(|refusal| Rejection(*refusal.problem))
+        verify_parts(
+            &parts.uri,
+            &parts.headers,
+            now,
+            DEFAULT_WINDOW_SECS,
+            |key| keys.key_pair(key),
+        )
+        .map(VerifiedAuthorization)
+        .map_err(|refusal| Rejection(*refusal.problem))
     }
 }

@@ -105,7 +105,18 @@ pub fn verify_request<'k, B>(
     window_secs: u32,
     key_pair: impl Fn(&str) -> Option<KeyPair<'k>>,
 ) -> Result<Verified, Refusal> {
-    let Some(account) = account_in_path(request.uri().path()) else {
+    verify_parts(request.uri(), request.headers(), now, window_secs, key_pair)
+}
+
+/// [`verify_request`] on a request's parts (what the axum extractor has).
+pub(crate) fn verify_parts<'k>(
+    uri: &http::Uri,
+    headers: &http::HeaderMap,
+    now: Timestamp,
+    window_secs: u32,
+    key_pair: impl Fn(&str) -> Option<KeyPair<'k>>,
+) -> Result<Verified, Refusal> {
+    let Some(account) = account_in_path(uri.path()) else {
         return Err(Refusal {
             scheme: "none".into(),
             access_key: None,
@@ -113,13 +124,13 @@ pub fn verify_request<'k, B>(
                 StatusCode::NOT_FOUND,
                 format!(
                     "{}: not a Ticketmatic API path (/api/1/{{account}}/...)",
-                    request.uri().path()
+                    uri.path()
                 ),
             )),
         });
     };
     verify_header(
-        request.headers().get(AUTHORIZATION),
+        headers.get(AUTHORIZATION),
         account,
         now,
         window_secs,
