@@ -1,0 +1,3 @@
+module ticketmatic-sign/conformance/adapters/go
+
+go 1.19
