@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 // Room for any `Authorization` header: [`tm_authorization`] writes at most this many bytes.
-#define TM_AUTHORIZATION_CAPACITY 172
+#define TM_AUTHORIZATION_CAPACITY 176
 
 // The length of a signature: 64 lower-case hex digits.
 #define TM_SIGNATURE_LEN 64
