@@ -1,6 +1,6 @@
 // The WebAssembly module and its calling convention (wasm/src/lib.rs): inputs
 // go into the module's I/O area as records (a little-endian u32 length, then
-// the bytes), `run(op, count, unixTime)` computes, and the output is read
+// the bytes), `run(op, count, unixTime, length)` computes, and the output is read
 // back from the start of the area. Nothing here signs or checks anything:
 // that is all the Rust crate's.
 
@@ -103,7 +103,7 @@ export function run(op, records, { count = 0, unixTime = 0n } = {}) {
     area.set(record, at + 4);
     at += 4 + record.length;
   }
-  const result = exports.run(op, count, unixTime);
+  const result = exports.run(op, count, unixTime, at);
   // The memory cannot grow (no allocator), but views are cheap: take fresh ones.
   area = new Uint8Array(exports.memory.buffer, exports.io_ptr(), capacity);
   view = new DataView(area.buffer, area.byteOffset, capacity);

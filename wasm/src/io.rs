@@ -41,15 +41,20 @@ impl From<Error> for Failure {
     }
 }
 
-/// Copies the I/O area in, runs `f` on it with an output buffer, and copies
-/// the output (or the error's records) back.
-pub fn call(f: impl FnOnce(Records<'_>, &mut [u8]) -> Result<usize, Failure>) -> i32 {
+/// Copies the first `input_len` bytes of the I/O area in (what the caller
+/// wrote: copying all 16 KiB cost more than signing), runs `f` on them with
+/// an output buffer, and copies the output (or the error's records) back.
+pub fn call(
+    input_len: usize,
+    f: impl FnOnce(Records<'_>, &mut [u8]) -> Result<usize, Failure>,
+) -> i32 {
     let mut input = [0u8; IO_LEN];
-    for (dst, src) in input.iter_mut().zip(IO.iter()) {
+    let input_len = input_len.min(IO_LEN);
+    for (dst, src) in input[..input_len].iter_mut().zip(IO.iter()) {
         *dst = src.load(Ordering::Relaxed);
     }
     let mut output = [0u8; IO_LEN];
-    let (result, len) = match f(Records(&input), &mut output) {
+    let (result, len) = match f(Records(&input[..input_len]), &mut output) {
         Ok(len) => (len as i32, len),
         Err(Failure::Refused(error)) => match crate::error::describe(&error, &mut output) {
             Ok(len) => (REFUSED, len),

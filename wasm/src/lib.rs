@@ -5,7 +5,7 @@
 //! Calling convention (the JavaScript side is `js/src/wasm.js`): the caller
 //! writes its inputs into the module's I/O area (`io_ptr()`, `io_len()`
 //! bytes) as records, each a little-endian `u32` length followed by that many
-//! bytes, calls `run` with an operation code, and reads the output back from
+//! bytes, calls `run` with an operation code and the length written, and reads the output back from
 //! the start of the area. The records start with the signer's: access key,
 //! secret key (any bytes), account, base URL (empty for the default); then
 //! come the operation's (see [`op`]).
@@ -77,15 +77,15 @@ pub mod op {
     pub const RETURN_URL_PAYLOAD: u32 = 7;
 }
 
-/// Runs operation `op` (see [`op`]) on the records in the I/O area: the
-/// signer's, then the operation's. `count` is the number of widget
+/// Runs operation `op` (see [`op`]) on the records in the first `input_len`
+/// bytes of the I/O area: the signer's, then the operation's. `count` is the number of widget
 /// parameters; `unix_time` is the timestamp, or `TEXT_TIME` if a record of
 /// timestamp text follows. One entry point rather than one per operation:
 /// each export would carry its own copy of the call's setup.
 #[allow(unsafe_code)] // `no_mangle` only names the export
 #[no_mangle]
-pub extern "C" fn run(op: u32, count: usize, unix_time: i64) -> i32 {
-    call(|mut records, out| {
+pub extern "C" fn run(op: u32, count: usize, unix_time: i64, input_len: usize) -> i32 {
+    call(input_len, |mut records, out| {
         let signer = signer(&mut records)?;
         match op {
             op::CHECK => Ok(0),
