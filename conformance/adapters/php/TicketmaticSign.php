@@ -47,10 +47,17 @@ final class Signer
 {
     private $signer;
     private FFI $ffi;
+    private $buf;
+    private int $bufLen = 1024;
+    private $outLen;
+    private $error;
 
     public function __construct(private TicketmaticSign $tm, string $accessKey, string $secretKey, string $account)
     {
         $this->ffi = $tm->ffi;
+        $this->buf = $this->ffi->new("char[{$this->bufLen}]");
+        $this->outLen = $this->ffi->new('size_t');
+        $this->error = $this->ffi->new('tm_error');
         $out = $this->ffi->new('tm_signer*');
         $this->check(fn ($error) => $this->ffi->tm_signer_new(
             $accessKey, strlen($accessKey),
@@ -79,22 +86,23 @@ final class Signer
         }
     }
 
-    /** The output of `$call($buf, $len, $outLen, $error)`, growing the buffer once if the library asks. */
+    /**
+     * The output of `$call($buf, $len, $outLen, $error)`, in a buffer the
+     * signer keeps (grown when the library asks for more): each FFI::new
+     * costs about as much as the signing.
+     */
     private function output(callable $call): string
     {
-        $size = 1024;
-        $outLen = $this->ffi->new('size_t');
         for (;;) {
-            $buf = $this->ffi->new("char[$size]");
-            $error = $this->ffi->new('tm_error');
-            $code = $call($buf, $size, FFI::addr($outLen), FFI::addr($error));
+            $code = $call($this->buf, $this->bufLen, FFI::addr($this->outLen), FFI::addr($this->error));
             if ($code === 0) {
-                return FFI::string($buf, $outLen->cdata);
+                return FFI::string($this->buf, $this->outLen->cdata);
             }
-            if ($code !== $this->ffi->TM_BUFFER_TOO_SMALL || $outLen->cdata <= $size) {
-                throw new Refused($code, FFI::string($error->message, $error->message_len));
+            if ($code !== $this->ffi->TM_BUFFER_TOO_SMALL || $this->outLen->cdata <= $this->bufLen) {
+                throw new Refused($code, FFI::string($this->error->message, $this->error->message_len));
             }
-            $size = $outLen->cdata;
+            $this->bufLen = $this->outLen->cdata;
+            $this->buf = $this->ffi->new("char[{$this->bufLen}]");
         }
     }
 
@@ -106,24 +114,38 @@ final class Signer
         return $c;
     }
 
-    /** @param list<array{string,string}> $params */
+    /**
+     * The parameters as a tm_param array over one C copy of all their bytes
+     * (one allocation and one copy, not one per text: FFI calls are what cost).
+     *
+     * @param list<array{string,string}> $params
+     * @return array{0: ?FFI\CData, 1: int, 2: ?FFI\CData} the array, its length, and the bytes it points into
+     */
     private function params(array $params): array
     {
         $n = count($params);
         if ($n === 0) {
-            return [null, 0, []];
+            return [null, 0, null];
         }
+        $text = '';
+        foreach ($params as [$name, $value]) {
+            $text .= $name . $value;
+        }
+        $bytes = $this->bytes($text);
+        // The address as an integer: PHP's FFI pointer arithmetic is unreliable
+        // (a pointer CData used in `+` twice came back corrupted in PHP 8.2).
+        $base = $this->ffi->cast('size_t', FFI::addr($bytes))->cdata;
         $array = $this->ffi->new("tm_param[$n]");
-        $keep = [];
+        $offset = 0;
         foreach ($params as $i => [$name, $value]) {
-            $keep[] = $n1 = $this->bytes($name);
-            $keep[] = $v1 = $this->bytes($value);
-            $array[$i]->name = $this->ffi->cast('const char*', FFI::addr($n1));
+            $array[$i]->name = $this->ffi->cast('const char*', $base + $offset);
             $array[$i]->name_len = strlen($name);
-            $array[$i]->value = $this->ffi->cast('const char*', FFI::addr($v1));
+            $offset += strlen($name);
+            $array[$i]->value = $this->ffi->cast('const char*', $base + $offset);
             $array[$i]->value_len = strlen($value);
+            $offset += strlen($value);
         }
-        return [$array, $n, $keep];
+        return [$array, $n, $bytes];
     }
 
     public function authorization(int $unixTime): string
@@ -158,10 +180,9 @@ final class Signer
     /** TM_OK (0) or the verdict's code; a URL that cannot be read is a Refused. */
     public function verifyReturnUrl(string $url): int
     {
-        $error = $this->ffi->new('tm_error');
-        $code = $this->ffi->tm_verify_return_url($this->signer, $url, strlen($url), FFI::addr($error));
+        $code = $this->ffi->tm_verify_return_url($this->signer, $url, strlen($url), FFI::addr($this->error));
         if ($code !== 0 && $code < $this->ffi->TM_BAD_ACCESS_KEY) {
-            throw new Refused($code, FFI::string($error->message, $error->message_len));
+            throw new Refused($code, FFI::string($this->error->message, $this->error->message_len));
         }
         return $code;
     }
