@@ -394,7 +394,8 @@ pub unsafe extern "C" fn tm_result_message(
     } else {
         "not a tm_result code"
     };
-    guard(core::ptr::null_mut(), || {
+    // SAFETY: `buf` and `out_len` are the caller's (# Safety).
+    guard(core::ptr::null_mut(), || unsafe {
         crate::output::fill(buf, buf_len, out_len, |out| {
             let place = out
                 .get_mut(..text.len())

@@ -41,7 +41,7 @@ pub(crate) unsafe fn bytes_at<'a>(
         return Err(Failure::Null(field, position));
     }
     // SAFETY: not NULL, and the caller promises `len` readable bytes.
-    Ok(slice::from_raw_parts(ptr, len))
+    Ok(unsafe { slice::from_raw_parts(ptr, len) })
 }
 
 /// [`bytes_at`] of an input that is not a parameter.
@@ -54,7 +54,8 @@ pub(crate) unsafe fn bytes<'a>(
     len: usize,
     field: tm_field,
 ) -> Result<&'a [u8], Failure> {
-    bytes_at(ptr, len, field, None)
+    // SAFETY: the caller's promise, passed on.
+    unsafe { bytes_at(ptr, len, field, None) }
 }
 
 /// The caller's UTF-8 text.
@@ -67,7 +68,8 @@ pub(crate) unsafe fn text<'a>(
     len: usize,
     field: tm_field,
 ) -> Result<&'a str, Failure> {
-    utf8(bytes(ptr.cast(), len, field)?, field, None)
+    // SAFETY: the caller's promise, passed on.
+    utf8(unsafe { bytes(ptr.cast(), len, field) }?, field, None)
 }
 
 fn utf8(bytes: &[u8], field: tm_field, position: Option<usize>) -> Result<&str, Failure> {
@@ -110,7 +112,7 @@ impl<'a> Params<'a> {
             return Err(Failure::Null(tm_field::TM_FIELD_PARAMS, None));
         } else {
             // SAFETY: not NULL, and the caller promises `count` elements.
-            slice::from_raw_parts(params, count)
+            unsafe { slice::from_raw_parts(params, count) }
         };
         for (index, p) in raw.iter().enumerate() {
             Self::read(p, index)?;

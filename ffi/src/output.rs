@@ -22,16 +22,15 @@ pub(crate) unsafe fn fill(
     write: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
 ) -> Result<(), Failure> {
     // SAFETY: the caller passes NULL or a writable `size_t`.
-    let out_len = out_len
-        .as_mut()
-        .ok_or(Failure::Null(tm_field::TM_FIELD_OUTPUT, None))?;
+    let out_len =
+        unsafe { out_len.as_mut() }.ok_or(Failure::Null(tm_field::TM_FIELD_OUTPUT, None))?;
     let out: &mut [u8] = if buf_len == 0 {
         &mut []
     } else if buf.is_null() {
         return Err(Failure::Null(tm_field::TM_FIELD_OUTPUT, None));
     } else {
         // SAFETY: not NULL, and the caller promises `buf_len` writable bytes.
-        slice::from_raw_parts_mut(buf.cast::<u8>(), buf_len)
+        unsafe { slice::from_raw_parts_mut(buf.cast::<u8>(), buf_len) }
     };
     match write(out) {
         Ok(len) => {
@@ -61,8 +60,11 @@ pub(crate) unsafe fn put(
     out_len: *mut usize,
     write: impl Fn(&mut [u8]) -> Result<usize, Error>,
 ) -> Result<(), Failure> {
-    fill(buf, buf_len, out_len, |out| match write(&mut []) {
-        Err(Error::BufferTooSmall { needed }) if needed <= out.len() => write(out),
-        other => other,
-    })
+    // SAFETY: the caller's promise, passed on.
+    unsafe {
+        fill(buf, buf_len, out_len, |out| match write(&mut []) {
+            Err(Error::BufferTooSmall { needed }) if needed <= out.len() => write(out),
+            other => other,
+        })
+    }
 }
