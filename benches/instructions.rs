@@ -45,6 +45,11 @@ const MEASURES: &[(&str, &str)] = &[
         "widget signature, 200 parameters",
     ),
     ("widget_signature_200_floor", ""),
+    (
+        "widget_signature_1000_crate",
+        "widget signature, 1000 parameters",
+    ),
+    ("widget_signature_1000_floor", ""),
     ("widget_url_10_crate", "widget URL, 10 parameters"),
     ("widget_url_10_floor", ""),
     ("verify_10_crate", "return-URL verification, 10 parameters"),
@@ -72,13 +77,19 @@ const BOUNDS: &[(&str, &str, &str, f64)] = &[
         "widget signature, 50 parameters",
         "widget_signature_50_crate",
         "widget_signature_50_floor",
-        1.41,
+        1.42,
     ),
     (
         "widget signature, 200 parameters",
         "widget_signature_200_crate",
         "widget_signature_200_floor",
-        1.72,
+        1.52,
+    ),
+    (
+        "widget signature, 1000 parameters",
+        "widget_signature_1000_crate",
+        "widget_signature_1000_floor",
+        1.49,
     ),
     (
         "widget URL, 10 parameters",

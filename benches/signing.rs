@@ -125,7 +125,7 @@ fn header(c: &mut Criterion) {
 fn widget_signature(c: &mut Criterion) {
     let signer = signer();
     let keyed = hmac_key();
-    for n in [1, 10, 50, 200] {
+    for n in [1, 10, 50, 200, 1000] {
         let params = params(n);
         let message = widget_message(&signer, &params);
         assert_eq!(

@@ -73,12 +73,7 @@ impl<P: Param> Entry for Indexed<P> {
         cmp_names(self.param.name().as_bytes(), other.param.name().as_bytes())
     }
     fn key(&self) -> u64 {
-        let name = self.param.name().as_bytes();
-        match name.get(..8) {
-            // One load where the name is long enough.
-            Some(&[a, b, c, d, e, f, g, h]) => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
-            _ => name_key(name.iter().copied()),
-        }
+        key_of(self.param.name().as_bytes())
     }
     fn field(&self) -> Field {
         Field::Param(self.index)
@@ -230,6 +225,154 @@ where
     }
 }
 
+/// Widget parameters with their positions in the caller's order, as the
+/// passes of [`for_each_sorted`] take them.
+fn indexed<I>(params: I) -> impl Iterator<Item = Indexed<I::Item>> + Clone
+where
+    I: Iterator + Clone,
+    I::Item: Param,
+{
+    params
+        .enumerate()
+        .map(|(index, param)| Indexed { index, param })
+}
+
+/// The most widget parameters [`for_each_param_sorted`] orders in one sort:
+/// 16 KiB of stack (16 bytes each: the 8-byte key and the index) and 32
+/// copies of the caller's iterator. Only on 64-bit targets: on wasm32 the sort's code
+/// would not fit the module's size budget, on the Cortex-M4 its stack not
+/// the 2 KiB budget; there, and for longer lists, the passes of
+/// [`for_each_sorted`] do it.
+#[cfg(target_pointer_width = "64")]
+pub(crate) const SORT_CAPACITY: usize = 1024;
+
+/// Lists up to this long take the passes of [`for_each_sorted`] (at most
+/// three), which measured faster than the index sort there.
+#[cfg(target_pointer_width = "64")]
+const SORT_FROM: usize = 2 * PARAMS_CHUNK;
+
+/// Every how many parameters the index sort keeps a copy of the iterator, to
+/// fetch a parameter by index: a slice's iterator steps there at once, any
+/// other in at most `STRIDE - 1` steps.
+#[cfg(target_pointer_width = "64")]
+const STRIDE: usize = 32;
+
+/// Calls `visit` on every widget parameter in canonical order, as
+/// [`for_each_sorted`] does, in O(n log n) where that is possible: when the
+/// iterator says in advance (its `size_hint`) that there are more than
+/// [`SORT_FROM`] and at most [`SORT_CAPACITY`] parameters, as a slice's
+/// does, their keys and indices are sorted on the stack and each parameter
+/// is fetched by index when it is compared beyond its key or visited.
+/// Otherwise (few parameters, which one pass orders, or an unknown or larger
+/// number) the passes of [`for_each_sorted`] order them.
+pub(crate) fn for_each_param_sorted<I>(
+    params: I,
+    visit: impl FnMut(&Indexed<I::Item>) -> Result<(), Error>,
+) -> Result<(), Error>
+where
+    I: Iterator + Clone,
+    I::Item: Param,
+{
+    #[cfg(target_pointer_width = "64")]
+    let mut visit = visit;
+    #[cfg(target_pointer_width = "64")]
+    {
+        let (at_least, _) = params.size_hint();
+        if at_least > SORT_FROM && at_least <= SORT_CAPACITY {
+            if let Some(result) = index_sort(&params, &mut visit) {
+                return result;
+            }
+        }
+    }
+    for_each_sorted::<_, _, PARAMS_CHUNK>(indexed(params), visit)
+}
+
+/// The index sort of [`for_each_param_sorted`]; `None` if the iterator
+/// turns out longer than [`SORT_CAPACITY`] (before anything is visited).
+#[cfg(target_pointer_width = "64")]
+fn index_sort<I>(
+    params: &I,
+    visit: &mut impl FnMut(&Indexed<I::Item>) -> Result<(), Error>,
+) -> Option<Result<(), Error>>
+where
+    I: Iterator + Clone,
+    I::Item: Param,
+{
+    // Each parameter as one integer, its key above its index: sorting them
+    // is an integer sort (no comparator reaching into other arrays), which
+    // orders by key, and leaves runs of equal keys to be ordered by name.
+    let mut sorted = [0u128; SORT_CAPACITY];
+    let mut marks = heapless::Vec::<I, { SORT_CAPACITY / STRIDE }>::new();
+    let mut walk = params.clone();
+    let mut n = 0;
+    loop {
+        if n % STRIDE == 0 && marks.push(walk.clone()).is_err() {
+            // Full: SORT_CAPACITY parameters read. One more is too many.
+            return match walk.next() {
+                Some(_) => None,
+                None => break,
+            };
+        }
+        let param = match walk.next() {
+            Some(param) => param,
+            None => break,
+        };
+        if let Some(slot) = sorted.get_mut(n) {
+            *slot = u128::from(key_of(param.name().as_bytes())) << 16 | n as u128;
+        }
+        n += 1;
+    }
+    let fetch = |entry: u128| {
+        let index = (entry & 0xffff) as usize;
+        marks.get(index / STRIDE)?.clone().nth(index % STRIDE)
+    };
+    let by_name = |a: &u128, b: &u128| match (fetch(*a), fetch(*b)) {
+        (Some(a), Some(b)) => cmp_names(a.name().as_bytes(), b.name().as_bytes()),
+        _ => Ordering::Equal, // cannot happen: every index was read above
+    };
+    let sorted = sorted.get_mut(..n)?;
+    sorted.sort_unstable();
+    // Runs of equal keys (names alike in their first 8 bytes), by name.
+    let mut start = 0;
+    while start < sorted.len() {
+        let key = sorted[start] >> 16;
+        let len = sorted[start..]
+            .iter()
+            .take_while(|&&e| e >> 16 == key)
+            .count();
+        if len > 1 {
+            sorted[start..start + len].sort_unstable_by(by_name);
+        }
+        start += len;
+    }
+    let mut previous: Option<u128> = None;
+    for &entry in sorted.iter() {
+        if let Some(previous) = previous {
+            if previous >> 16 == entry >> 16 && by_name(&previous, &entry) == Ordering::Equal {
+                let later = (previous.max(entry) & 0xffff) as usize;
+                return Some(Err(Error::DuplicateName(Field::Param(later))));
+            }
+        }
+        previous = Some(entry);
+        let entry = Indexed {
+            index: (entry & 0xffff) as usize,
+            param: fetch(entry)?,
+        };
+        if let Err(e) = visit(&entry) {
+            return Some(Err(e));
+        }
+    }
+    Some(Ok(()))
+}
+
+/// [`name_key`] of a name's bytes, with one load where it is long enough.
+fn key_of(name: &[u8]) -> u64 {
+    match name.get(..8) {
+        Some(&[a, b, c, d, e, f, g, h]) => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        _ => name_key(name.iter().copied()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +473,85 @@ mod tests {
             let reversed: Vec<String> = (0..n).rev().map(|i| format!("{i:03}")).collect();
             assert_eq!(sorted::<CHUNK>(&reversed).map(|v| v.len()), Ok(n));
         }
+    }
+
+    /// The names `for_each_param_sorted` visits, in order, and their indices.
+    fn param_sorted(names: &[String]) -> Result<Vec<(String, usize)>, Error> {
+        let mut out = Vec::new();
+        let params: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();
+        for_each_param_sorted(params.iter(), |e| {
+            out.push((String::from(e.param.name()), e.index));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn param_sort_orders_every_size() {
+        // Both sides of PARAMS_CHUNK and SORT_CAPACITY: passes, the index
+        // sort, passes again. Names share long prefixes (ties on the 8-byte
+        // key) and short ones; expected order written out independently.
+        for n in [1, 31, 32, 33, 64, 65, 100, 1023, 1024, 1025, 1500] {
+            let m = if n % 17 == 0 { 19 } else { 17 };
+            let given: Vec<String> = (0..n)
+                .map(|i| {
+                    let k = (i * m + 3) % n;
+                    if k % 2 == 0 {
+                        format!("parameter{k:05}")
+                    } else {
+                        format!("p{k}")
+                    }
+                })
+                .collect();
+            let mut expected: Vec<(String, usize)> = given
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, name)| (name, i))
+                .collect();
+            expected.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            assert_eq!(param_sorted(&given), Ok(expected), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn param_sort_finds_duplicates_anywhere() {
+        for len in [40, 100] {
+            let base: Vec<String> = (0..len)
+                .map(|i| format!("name{:03}", (i * 7) % len))
+                .collect();
+            for first in 0..len {
+                for second in [first + 1, len - 1] {
+                    if second <= first || second >= len {
+                        continue;
+                    }
+                    let mut names = base.clone();
+                    names[second] = names[first].clone();
+                    match param_sorted(&names) {
+                        Err(Error::DuplicateName(Field::Param(i))) => {
+                            assert!(i == first || i == second, "{len} {first} {second}: {i}")
+                        }
+                        other => panic!("{len} {first} {second}: {other:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn param_sort_takes_iterators_that_say_no_length() {
+        // A filter's size_hint is (0, _): the passes order it.
+        let names: Vec<String> = (0..300).rev().map(|i| format!("n{i:03}")).collect();
+        let mut out = Vec::new();
+        let params: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();
+        for_each_param_sorted(params.iter().filter(|_| true), |e| {
+            out.push(String::from(e.param.name()));
+            Ok(())
+        })
+        .unwrap();
+        let mut expected = names.clone();
+        expected.sort();
+        assert_eq!(out, expected);
     }
 
     #[test]

@@ -4,9 +4,7 @@ use hmac::digest::KeyInit;
 use hmac::Mac;
 
 use crate::encode::is_unreserved;
-use crate::params::{
-    for_each_sorted, Indexed, Param, ACCESS_KEY, PARAMS_CHUNK, RESERVED, SIGNATURE, UNSIGNED,
-};
+use crate::params::{for_each_param_sorted, Param, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED};
 use crate::sink::{Count, Cursor, FmtSink, Signing, Sink};
 use crate::{
     ascii, Error, Field, HmacSha256, Timestamp, AUTHORIZATION_CAPACITY, DEFAULT_BASE_URL,
@@ -708,12 +706,7 @@ where
 {
     fn emit(&self, signer: &Signer, out: &mut impl Sink) -> Result<(), Error> {
         signer.widget_account()?;
-        let entries = self
-            .0
-            .clone()
-            .enumerate()
-            .map(|(index, param)| Indexed { index, param });
-        for_each_sorted::<_, _, PARAMS_CHUNK>(entries, |entry| {
+        for_each_param_sorted(self.0.clone(), |entry| {
             let name = entry.param.name();
             if name.is_empty() {
                 return Err(Error::Empty(Field::Param(entry.index)));
