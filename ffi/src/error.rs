@@ -3,6 +3,7 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
+use core::fmt::{self, Write};
 use std::os::raw::c_char;
 
 use ticketmatic_sign::{Error, Field};
@@ -218,7 +219,7 @@ impl Message {
             Message::NotUtf8(field, position, offset) => {
                 text.field(*field, *position);
                 text.put(b": not UTF-8 (from byte ");
-                text.decimal(*offset);
+                let _ = write!(text, "{offset}");
                 text.put(b")");
             }
             Message::Panic => {
@@ -235,6 +236,15 @@ struct Text<'a> {
     len: usize,
 }
 
+// Numbers through `core::fmt` (this crate has std; the core writes its
+// own decimals only to stay small on microcontrollers).
+impl fmt::Write for Text<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.put(s.as_bytes());
+        Ok(())
+    }
+}
+
 impl Text<'_> {
     fn put(&mut self, bytes: &[u8]) {
         for &b in bytes {
@@ -243,21 +253,6 @@ impl Text<'_> {
                 self.len += 1;
             }
         }
-    }
-
-    fn decimal(&mut self, n: usize) {
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut n = n;
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.put(&digits[start..]);
     }
 
     fn field(&mut self, field: tm_field, position: Option<usize>) {
@@ -276,7 +271,7 @@ impl Text<'_> {
         });
         if let Some(index) = position {
             self.put(b" ");
-            self.decimal(index);
+            let _ = write!(self, "{index}");
             self.put(b" (0-based)");
         }
     }
