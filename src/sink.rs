@@ -104,19 +104,25 @@ impl Sink for Cursor<'_> {
             .get_mut(start..)
             .and_then(|rest| rest.get_mut(..bytes.len()))
         {
-            // A zip rather than `copy_from_slice`, whose length check (and
-            // panic) the compiler keeps on ARM; it compiles to the same copy.
-            Some(dst) if !self.overflow => {
-                for (d, &b) in dst.iter_mut().zip(bytes) {
-                    *d = b;
-                }
-            }
+            Some(dst) if !self.overflow => copy(dst, bytes),
             _ => self.overflow = true,
         }
     }
 
     fn put_encoded(&mut self, text: &str) {
         let bytes = text.as_bytes();
+        // With room for the worst case and 1 more, branch-free on 64-bit
+        // targets. It overwrites up to 3 bytes past its text, which what is
+        // emitted next overwrites in turn: every URL ends in literal text
+        // (the signature) longer than that.
+        #[cfg(target_pointer_width = "64")]
+        if !self.overflow {
+            let dst = self.buf.get_mut(self.len..).unwrap_or_default();
+            if let Some(n) = crate::encode::encode_roomy(bytes, dst) {
+                self.len += n;
+                return;
+            }
+        }
         let room = self.buf.len().saturating_sub(self.len);
         // The first test spares the exact count whenever the worst case fits.
         let fits = room >= 3 * bytes.len() || room >= encoded_len(bytes);
@@ -147,6 +153,49 @@ impl Sink for Cursor<'_> {
             }
         }
         self.len += n;
+    }
+}
+
+/// Copies `src` into `dst`, of the same length.
+fn copy(dst: &mut [u8], src: &[u8]) {
+    // URLs are written in short pieces (`=`, `&`, names): on 64-bit targets
+    // up to 16 bytes are moved by two overlapping loads and stores each, not
+    // a call to `memcpy` (10 parameters: -40 ns of 900).
+    #[cfg(target_pointer_width = "64")]
+    if let Some(()) = copy_short(dst, src) {
+        return;
+    }
+    // A zip rather than `copy_from_slice`, whose length check (and panic)
+    // the compiler keeps on ARM; it compiles to the same copy.
+    for (d, &b) in dst.iter_mut().zip(src) {
+        *d = b;
+    }
+}
+
+/// [`copy`] of at most 16 bytes, else `None`.
+#[cfg(target_pointer_width = "64")]
+fn copy_short(dst: &mut [u8], src: &[u8]) -> Option<()> {
+    fn both_ends<const N: usize>(dst: &mut [u8], src: &[u8]) -> Option<()> {
+        let tail = src.len().checked_sub(N)?;
+        let head: [u8; N] = src.get(..N)?.try_into().ok()?;
+        let last: [u8; N] = src.get(tail..)?.try_into().ok()?;
+        dst.get_mut(..N)?.copy_from_slice(&head);
+        dst.get_mut(tail..)?.copy_from_slice(&last);
+        Some(())
+    }
+    match src.len() {
+        0 => Some(()),
+        1..=3 => {
+            let (first, last) = (*src.first()?, *src.last()?);
+            let middle = *src.get(src.len() / 2)?;
+            *dst.first_mut()? = first;
+            *dst.get_mut(src.len() / 2)? = middle;
+            *dst.last_mut()? = last;
+            Some(())
+        }
+        4..=7 => both_ends::<4>(dst, src),
+        8..=16 => both_ends::<8>(dst, src),
+        _ => None,
     }
 }
 

@@ -219,6 +219,11 @@ proptest! {
             prop_assert_eq!(signer.widget_url("w", &params, &mut buf[..len]), Err(Error::BufferTooSmall { needed }));
         }
         prop_assert!(signer.widget_url("w", &params, &mut buf).is_ok());
+        // With room to spare (where the encoder takes its wide path), no
+        // byte past the URL is touched.
+        let mut roomy = vec![0xAAu8; 4 * needed + 16];
+        prop_assert_eq!(signer.widget_url("w", &params, &mut roomy).map(str::len), Ok(needed));
+        prop_assert!(roomy[needed..].iter().all(|&b| b == 0xAA));
         let payload_len = reference::widget_payload("key", "acct", &params).len();
         for len in 0..payload_len {
             prop_assert_eq!(signer.widget_payload(&params, &mut buf[..len]), Err(Error::BufferTooSmall { needed: payload_len }));
