@@ -366,7 +366,7 @@ where
 }
 
 /// [`name_key`] of a name's bytes, with one load where it is long enough.
-fn key_of(name: &[u8]) -> u64 {
+pub(crate) fn key_of(name: &[u8]) -> u64 {
     match name.get(..8) {
         Some(&[a, b, c, d, e, f, g, h]) => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
         _ => name_key(name.iter().copied()),

@@ -10,7 +10,8 @@ use core::cmp::Ordering;
 
 use crate::byteset::ByteSet;
 use crate::params::{
-    cmp_names, for_each_sorted, name_key, Entry, ACCESS_KEY, QUERY_CHUNK, SIGNATURE, UNSIGNED,
+    cmp_names, for_each_sorted, key_of, name_key, Entry, ACCESS_KEY, QUERY_CHUNK, SIGNATURE,
+    UNSIGNED,
 };
 use crate::signer::Message;
 use crate::sink::Sink;
@@ -46,7 +47,7 @@ impl Entry for Pair<'_> {
     #[cfg_attr(not(target_arch = "arm"), inline)]
     fn key(&self) -> u64 {
         if self.plain_name {
-            name_key(self.name.bytes())
+            key_of(self.name.as_bytes())
         } else {
             name_key(decoded(self.name))
         }
