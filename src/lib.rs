@@ -67,6 +67,7 @@ mod hex;
 mod params;
 mod request;
 mod return_params;
+mod scan;
 mod signer;
 mod sink;
 mod time;

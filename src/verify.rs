@@ -8,11 +8,11 @@
 use core::cell::Cell;
 use core::cmp::Ordering;
 
-use crate::byteset::ByteSet;
 use crate::params::{
     cmp_names, for_each_sorted, key_of, name_key, Entry, ACCESS_KEY, QUERY_CHUNK, SIGNATURE,
     UNSIGNED,
 };
+use crate::scan::Specials;
 use crate::signer::Message;
 use crate::sink::Sink;
 use crate::{Error, Field, ReturnParams, Signature, Signer};
@@ -120,6 +120,7 @@ fn pairs(query: &str) -> Pairs<'_> {
 impl<'q> Iterator for Pairs<'q> {
     type Item = Pair<'q>;
 
+    #[cfg_attr(target_pointer_width = "64", inline)]
     fn next(&mut self) -> Option<Pair<'q>> {
         loop {
             let offset = self.pos;
@@ -129,35 +130,29 @@ impl<'q> Iterator for Pairs<'q> {
             let (mut plain_name, mut plain_value) = (true, true);
             let (mut non_ascii_name, mut non_ascii_value) = (false, false);
             let mut bad_escape = None;
-            let mut i = 0;
-            while i < rest.len() {
-                i += plain_run(&rest[i..]);
-                let b = match rest.get(i) {
-                    Some(&b) => b,
-                    None => break,
-                };
-                match b {
-                    b'&' => {
+            // Hex digits are none of these bytes: the walk needs no skip
+            // past an escape.
+            for i in Specials::new(rest) {
+                match rest.get(i) {
+                    Some(b'&') => {
                         len = i;
                         break;
                     }
                     // A fragment: the query ended here (found in this same
                     // pass, so a query costs no extra scan for it).
-                    b'#' => {
+                    Some(b'#') => {
                         len = i;
                         self.query = self.query.get(..offset + i).unwrap_or_default();
                         break;
                     }
-                    b'=' if eq.is_none() => eq = Some(i),
-                    b'=' => {}
-                    _ => {
+                    Some(b'=') => eq = eq.or(Some(i)),
+                    Some(&b) => {
                         // `%` or `+`: this name or value needs decoding.
                         let mut non_ascii = false;
                         if b == b'%' {
                             match rest.get(i + 1..i + 3) {
                                 Some(&[hi, lo]) if hex(hi).is_some() && hex(lo).is_some() => {
                                     non_ascii = hi > b'7';
-                                    i += 2;
                                 }
                                 _ => bad_escape = bad_escape.or(Some(offset + i)),
                             }
@@ -170,8 +165,8 @@ impl<'q> Iterator for Pairs<'q> {
                             non_ascii_value |= non_ascii;
                         }
                     }
+                    None => break, // cannot happen: a position is in `rest`
                 }
-                i += 1;
             }
             self.pos = offset + len + 1;
             if len == 0 {
@@ -195,25 +190,6 @@ impl<'q> Iterator for Pairs<'q> {
             });
         }
     }
-}
-
-/// How many leading bytes of `bytes` are none of `& = % + #`, the bytes
-/// that split or end a query or need decoding.
-fn plain_run(bytes: &[u8]) -> usize {
-    // One set lookup per byte instead of four comparisons.
-    const SPECIAL: ByteSet = ByteSet::new({
-        let mut table = [false; 256];
-        table[b'&' as usize] = true;
-        table[b'=' as usize] = true;
-        table[b'%' as usize] = true;
-        table[b'+' as usize] = true;
-        table[b'#' as usize] = true;
-        table
-    });
-    bytes
-        .iter()
-        .position(|&b| SPECIAL.contains(b))
-        .unwrap_or(bytes.len())
 }
 
 /// The value of a hex digit. (A match, not a table: it runs only for
@@ -578,6 +554,31 @@ mod tests {
         let mut cursor = Cursor::new(&mut cursor_buf);
         put_decoded(&mut cursor, "a+b%2Fc%e2%82%ac%41");
         assert_eq!(cursor.finish(), Ok("a b/c€A"));
+    }
+
+    #[test]
+    fn put_decoded_agrees_with_the_decoding_iterator() {
+        // Runs, escapes and bad escapes across the 64-byte buffer's
+        // boundaries, at every offset.
+        let pieces = ["abcdefghij", "%41", "+", "%e2%82%ac", "%", "%4", "%zz"];
+        for count in 0..40 {
+            for first in 0..pieces.len() {
+                let mut text = std::string::String::new();
+                for i in 0..count {
+                    text.push_str(pieces[(first + i * 3) % pieces.len()]);
+                    text.push_str(&"x".repeat(i % 9));
+                }
+                let mut expected = std::vec::Vec::new();
+                expected.extend(decoded(&text));
+                let mut buf = [0u8; 1024];
+                let mut cursor = Cursor::new(&mut buf);
+                put_decoded(&mut cursor, &text);
+                // (`finish` also checks the bytes are UTF-8; some are not.)
+                let utf8 = core::str::from_utf8(&expected).map_err(|_| Error::Write);
+                assert_eq!(cursor.finish(), utf8, "{text}");
+                assert_eq!(&buf[..expected.len()], &expected[..], "{text}");
+            }
+        }
     }
 
     #[test]
