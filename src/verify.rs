@@ -120,6 +120,9 @@ fn pairs(query: &str) -> Pairs<'_> {
 impl<'q> Iterator for Pairs<'q> {
     type Item = Pair<'q>;
 
+    // Inlined into the ordering on 64-bit targets, where the word-at-a-time
+    // walk's state then stays in registers (with it, 10 parameters -13% to
+    // -18%; either alone about -5%).
     #[cfg_attr(target_pointer_width = "64", inline)]
     fn next(&mut self) -> Option<Pair<'q>> {
         loop {
