@@ -263,23 +263,37 @@ pub(crate) fn put_text(out: &mut impl Sink, text: &str, plain: bool) {
 /// Puts the decoded form of `text`, gathered in a stack buffer: escapes are often many and each `put` into the HMAC costs
 /// far more than a byte copy.
 fn put_decoded(out: &mut impl Sink, text: &str) {
-    let mut rest = text.as_bytes();
+    let bytes = text.as_bytes();
     let mut buf = [0u8; 64];
-    while !rest.is_empty() {
-        // Fill the buffer through an iterator over it: no index, no panic.
-        let mut len = 0;
-        for slot in buf.iter_mut() {
-            match decode_one(rest) {
-                Some((byte, tail)) => {
-                    *slot = byte;
-                    rest = tail;
-                    len += 1;
-                }
-                None => break,
-            }
-        }
-        out.put(buf.get(..len).unwrap_or_default());
+    let mut read = 0;
+    while let Some(rest) = bytes.get(read..).filter(|rest| !rest.is_empty()) {
+        let (written, used) = decode_into(&mut buf, rest);
+        out.put(buf.get(..written).unwrap_or_default());
+        read += used;
     }
+}
+
+/// Decodes the start of form-encoded `bytes` into `buf`, until either ends:
+/// (bytes written, bytes read). Not inlined: inside [`put_decoded`] the
+/// position in `bytes` lived on the stack across the call to `put`, and
+/// each byte waited on reloading it (10 parameters: decoding 16% -> 9%
+/// of the time).
+#[inline(never)]
+fn decode_into(buf: &mut [u8; 64], bytes: &[u8]) -> (usize, usize) {
+    let mut rest = bytes;
+    let mut written = 0;
+    // Through an iterator over the buffer: no index, no panic.
+    for slot in buf.iter_mut() {
+        match decode_one(rest) {
+            Some((byte, tail)) => {
+                *slot = byte;
+                rest = tail;
+                written += 1;
+            }
+            None => break,
+        }
+    }
+    (written, bytes.len() - rest.len())
 }
 
 /// Whether `bytes` are well-formed UTF-8 (Unicode 15, table 3-7: no overlong
