@@ -83,13 +83,38 @@ const ENCODINGS: [u32; 256] = {
 /// the encoding's length, so the next byte overwrites what was not part of
 /// it, and bytes of `dst` up to 3 past the returned length are overwritten.
 /// No branch depends on the text: URLs alternate between runs and escapes
-/// too often for a branch per byte to be predicted (10 parameters, 201
-/// bytes: 330 -> 170 ns on x86-64).
+/// too often for a branch per byte to be predicted (a widget URL of 10
+/// parameters, against the byte-by-byte encoder: 633 -> 606 ns; with the
+/// unchecked windows below, 573).
 #[cfg(target_pointer_width = "64")]
 pub(crate) fn encode_roomy(text: &[u8], dst: &mut [u8]) -> Option<usize> {
-    let dst = dst.get_mut(..3 * text.len() + 1)?;
-    let mut n = 0;
-    for &byte in text {
+    if dst.len() < 3 * text.len() + 1 {
+        return None;
+    }
+    let (mut read, mut n) = (0, 0);
+    // Up to eight bytes at a time, into a 36-byte window of `dst` where it
+    // has one: their stores start at most 21 bytes in, so masking the
+    // offset with 31 changes nothing and shows the compiler that every
+    // store is in the window: no store is checked on its own.
+    while let Some(chunk) = text.get(read..).map(|rest| rest.get(..8).unwrap_or(rest)) {
+        let window: &mut [u8; 36] = match dst.get_mut(n..n + 36).map(<&mut [u8; 36]>::try_from) {
+            Some(Ok(window)) if !chunk.is_empty() => window,
+            _ => break,
+        };
+        let mut k = 0;
+        for &byte in chunk {
+            let encoding = ENCODINGS[usize::from(byte)];
+            let at = k & 31;
+            if let Some(slot) = window.get_mut(at..at + 4) {
+                slot.copy_from_slice(&encoding.to_le_bytes());
+            }
+            k += (encoding >> 24) as usize;
+        }
+        read += chunk.len();
+        n += k;
+    }
+    // Near the end of `dst`, one byte at a time.
+    for &byte in text.get(read..).unwrap_or_default() {
         let encoding = ENCODINGS[usize::from(byte)];
         if let Some(slot) = dst.get_mut(n..n + 4) {
             slot.copy_from_slice(&encoding.to_le_bytes());

@@ -542,15 +542,12 @@ impl Signer {
         out.put_str(widget);
         out.put_str("?");
         for param in params {
-            out.put_encoded(param.name());
-            out.put_str("=");
-            out.put_encoded(param.value());
-            out.put_str("&");
+            out.put_encoded_then(param.name(), b'=');
+            out.put_encoded_then(param.value(), b'&');
         }
         out.put_str(ACCESS_KEY);
         out.put_str("=");
-        out.put_encoded(self.access_key());
-        out.put_str("&");
+        out.put_encoded_then(self.access_key(), b'&');
         out.put_str(SIGNATURE);
         out.put_str("=");
         out.put(signature.as_bytes());

@@ -25,6 +25,12 @@ pub(crate) trait Sink {
             self.put_str(piece);
         }
     }
+
+    /// Puts `text` percent-encoded, then `separator` (`=` or `&`).
+    fn put_encoded_then(&mut self, text: &str, separator: u8) {
+        self.put_encoded(text);
+        self.put(&[separator]);
+    }
 }
 
 impl Sink for HmacSha256 {
@@ -123,6 +129,31 @@ impl Sink for Cursor<'_> {
                 return;
             }
         }
+        self.put_encoded_exactly(bytes);
+    }
+
+    // On 64-bit targets the separator goes where the roomy encoding
+    // guarantees a byte of room: one `put` less per name and per value.
+    #[cfg(target_pointer_width = "64")]
+    fn put_encoded_then(&mut self, text: &str, separator: u8) {
+        if !self.overflow {
+            let dst = self.buf.get_mut(self.len..).unwrap_or_default();
+            if let Some(n) = crate::encode::encode_roomy(text.as_bytes(), dst) {
+                if let Some(slot) = dst.get_mut(n) {
+                    *slot = separator;
+                    self.len += n + 1;
+                    return;
+                }
+            }
+        }
+        self.put_encoded_exactly(text.as_bytes());
+        self.put(&[separator]);
+    }
+}
+
+impl Cursor<'_> {
+    /// [`Sink::put_encoded`] with only the room it needs.
+    fn put_encoded_exactly(&mut self, bytes: &[u8]) {
         let room = self.buf.len().saturating_sub(self.len);
         // The first test spares the exact count whenever the worst case fits.
         let fits = room >= 3 * bytes.len() || room >= encoded_len(bytes);
