@@ -95,7 +95,7 @@ const BOUNDS: &[(&str, &str, &str, f64)] = &[
         "widget URL, 10 parameters",
         "widget_url_10_crate",
         "widget_url_10_floor",
-        1.51,
+        1.48,
     ),
     (
         "verification / signing, 10 parameters",
