@@ -115,25 +115,10 @@ impl Sink for Cursor<'_> {
         }
     }
 
-    fn put_encoded(&mut self, text: &str) {
-        let bytes = text.as_bytes();
-        // With room for the worst case and 1 more, branch-free on 64-bit
-        // targets. It overwrites up to 3 bytes past its text, which what is
-        // emitted next overwrites in turn: every URL ends in literal text
-        // (the signature) longer than that.
-        #[cfg(target_pointer_width = "64")]
-        if !self.overflow {
-            let dst = self.buf.get_mut(self.len..).unwrap_or_default();
-            if let Some(n) = crate::encode::encode_roomy(bytes, dst) {
-                self.len += n;
-                return;
-            }
-        }
-        self.put_encoded_exactly(bytes);
-    }
-
-    // On 64-bit targets the separator goes where the roomy encoding
-    // guarantees a byte of room: one `put` less per name and per value.
+    // With room for the worst case and 1 more, branch-free on 64-bit
+    // targets, the separator in that 1. The encoding overwrites up to 3
+    // bytes past its text, which what is emitted next overwrites in turn:
+    // every URL ends in literal text (the signature) longer than that.
     #[cfg(target_pointer_width = "64")]
     fn put_encoded_then(&mut self, text: &str, separator: u8) {
         if !self.overflow {
@@ -146,14 +131,13 @@ impl Sink for Cursor<'_> {
                 }
             }
         }
-        self.put_encoded_exactly(text.as_bytes());
+        self.put_encoded(text);
         self.put(&[separator]);
     }
-}
 
-impl Cursor<'_> {
-    /// [`Sink::put_encoded`] with only the room it needs.
-    fn put_encoded_exactly(&mut self, bytes: &[u8]) {
+    // Only the room it needs; the fallback of `put_encoded_then` on 64-bit.
+    fn put_encoded(&mut self, text: &str) {
+        let bytes = text.as_bytes();
         let room = self.buf.len().saturating_sub(self.len);
         // The first test spares the exact count whenever the worst case fits.
         let fits = room >= 3 * bytes.len() || room >= encoded_len(bytes);
