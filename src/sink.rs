@@ -173,9 +173,9 @@ impl Sink for Cursor<'_> {
 
 /// Copies `src` into `dst`, of the same length.
 fn copy(dst: &mut [u8], src: &[u8]) {
-    // URLs are written in short pieces (`=`, `&`, names): on 64-bit targets
-    // up to 16 bytes are moved by two overlapping loads and stores each, not
-    // a call to `memcpy` (10 parameters: -40 ns of 900).
+    // Headers and URLs are written in short pieces: on 64-bit targets up to
+    // 16 bytes are moved by two overlapping loads and stores each, not a
+    // call to `memcpy` (without it, a header took 5% longer).
     #[cfg(target_pointer_width = "64")]
     if let Some(()) = copy_short(dst, src) {
         return;

@@ -1,7 +1,7 @@
 //! Verification of the return URLs a widget flow redirects to.
 //!
 //! The query is never copied or decoded into memory: it is walked in
-//! canonical order (once per 32 parameters, see `for_each_sorted`), checked
+//! canonical order (once per 16 parameters, see `for_each_sorted`), checked
 //! and decoded on the fly as each parameter is hashed. So there is no limit
 //! on the number or length of parameters, and the stack use is fixed.
 
@@ -350,8 +350,9 @@ impl Message for ReturnQuery<'_> {
     fn emit(&self, signer: &Signer, out: &mut impl Sink) -> Result<(), Error> {
         signer.widget_account()?;
         // Every pair is visited exactly once, so it is checked and looked at
-        // there, and the query is walked once (per 32 parameters). Sorting
-        // before the checks is safe: decoding takes a bad escape literally.
+        // there, and the query is walked once (per `QUERY_CHUNK`, 16,
+        // parameters). Sorting before the checks is safe: decoding takes a
+        // bad escape literally.
         // Repeated names are refused, `accesskey` and `signature` included.
         for_each_sorted::<_, _, QUERY_CHUNK>(self.pairs.clone(), |pair| {
             pair.check()?;
@@ -391,7 +392,7 @@ impl Signer {
     /// `url`, decoded when read ([`ReturnParams`]), without `accesskey` and
     /// `signature`.
     ///
-    /// Nothing is allocated or copied: the query is walked once per 32
+    /// Nothing is allocated or copied: the query is walked once per 16
     /// parameters and decoded on the fly, so any number of parameters of any
     /// length is handled. When a query has several faults, the one reported
     /// is that of the first parameter in name order.
