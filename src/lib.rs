@@ -60,6 +60,7 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+mod base_url;
 mod byteset;
 mod encode;
 mod error;
@@ -79,7 +80,7 @@ mod verify;
 pub use heapless;
 
 pub use encode::{encode, Encode};
-pub use error::{Error, Field, ERROR_MESSAGE_CAPACITY};
+pub use error::{Error, Field, Reason, ERROR_MESSAGE_CAPACITY};
 pub use params::Param;
 pub use request::{verify_authorization, Authorization, DEFAULT_WINDOW_SECS};
 pub use return_params::{QueryText, ReturnParam, ReturnParams};

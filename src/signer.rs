@@ -256,7 +256,10 @@ impl Signer {
 
     /// The same signer with widget URLs under `base_url` instead of
     /// [`DEFAULT_BASE_URL`] (for tests and proxies). A trailing `/` is dropped.
-    /// The base URL must be visible ASCII without `?` or `#`.
+    /// The base URL must be `https://` or `http://`, a host (a name or a
+    /// bracketed IPv6 address), an optional port and path, and nothing else:
+    /// no user info, query, fragment, spaces or control characters (SPEC
+    /// section 7). What is refused is never rewritten instead.
     ///
     /// ```
     /// # use ticketmatic_sign::Signer;
@@ -267,13 +270,7 @@ impl Signer {
     /// # Ok::<(), ticketmatic_sign::Error>(())
     /// ```
     pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Error> {
-        let base_url = base_url.strip_suffix('/').unwrap_or(base_url);
-        if base_url.is_empty() {
-            return Err(Error::Empty(Field::BaseUrl));
-        }
-        first_bad_byte(base_url, Field::BaseUrl, |b| {
-            b.is_ascii_graphic() && b != b'?' && b != b'#'
-        })?;
+        let base_url = crate::base_url::check(base_url)?;
         self.store(2, BASE_URL, base_url, Field::BaseUrl)?;
         Ok(self)
     }

@@ -4,8 +4,8 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use ticketmatic_sign::{
-    authorization_len, encode, Error, Field, Signature, Signer, Timestamp, AUTHORIZATION_CAPACITY,
-    MAX_ACCESS_KEY_LEN,
+    authorization_len, encode, Error, Field, Reason, Signature, Signer, Timestamp,
+    AUTHORIZATION_CAPACITY, MAX_ACCESS_KEY_LEN,
 };
 
 const DOC_KEY: &str = "azertyuiop";
@@ -468,7 +468,12 @@ fn base_url_can_be_changed_and_is_checked() {
     );
     let bad = [
         ("", Error::Empty(Field::BaseUrl)),
-        ("/", Error::Empty(Field::BaseUrl)),
+        ("/", Error::UnsupportedScheme),
+        ("javascript:alert(1)", Error::UnsupportedScheme),
+        ("ftp://a", Error::UnsupportedScheme),
+        ("http://me@a", Error::UserInfo { offset: 9 }),
+        ("http://", Error::InvalidHost { offset: 7 }),
+        ("http://a:0", Error::InvalidPort { offset: 9 }),
         (
             "http://a b",
             Error::InvalidByte {
@@ -663,6 +668,11 @@ fn error_message_capacity_holds_every_message_at_its_longest() {
         Field::BaseUrl,
         Field::Param(BIG),
         Field::Query(BIG),
+        Field::Timestamp,
+        Field::ReturnUrl,
+        Field::Authorization,
+        Field::Signature,
+        Field::Output,
     ];
     let mut errors = vec![
         Error::AccessKeyTooLong { len: BIG },
@@ -685,6 +695,10 @@ fn error_message_capacity_holds_every_message_at_its_longest() {
             skew_secs: i64::MAX,
             window_secs: u32::MAX,
         },
+        Error::UnsupportedScheme,
+        Error::InvalidHost { offset: BIG },
+        Error::UserInfo { offset: BIG },
+        Error::InvalidPort { offset: BIG },
     ];
     for field in fields {
         errors.extend([
@@ -898,4 +912,62 @@ fn verified_parameters_decode_when_read() {
     assert_eq!(verified.get("empty").unwrap().as_plain(), Some(""));
     assert!(verified.get("accesskey").is_none() && verified.get("signature").is_none());
     assert_eq!(format!("{:?}", verified.get("l").unwrap()), "\"nl\"");
+}
+
+/// The error contract every face reports (SPEC section 7): for each kind of
+/// error, its reason code, the input's name and the position, written out.
+#[test]
+fn every_error_names_its_reason_field_and_position() {
+    let byte = |field, index| Error::InvalidByte {
+        field,
+        index,
+        byte: b'\r',
+    };
+    #[rustfmt::skip]
+    let cases: Vec<(Error, &str, &str, Option<usize>, bool)> = vec![
+        (Error::Empty(Field::SecretKey), "empty", "secret_key", None, false),
+        (Error::Empty(Field::Param(2)), "empty", "params", Some(2), false),
+        (Error::AccessKeyTooLong { len: 65 }, "too_long", "access_key", None, false),
+        (Error::TooLong { field: Field::Account, len: 65, max: 64 }, "too_long", "account", None, false),
+        (Error::TooLong { field: Field::BaseUrl, len: 129, max: 128 }, "too_long", "base_url", None, false),
+        (byte(Field::AccessKey, 3), "invalid_byte", "access_key", Some(3), false),
+        (byte(Field::Account, 0), "invalid_byte", "account", Some(0), false),
+        (byte(Field::BaseUrl, 8), "invalid_byte", "base_url", Some(8), false),
+        (byte(Field::Param(4), 1), "invalid_byte", "params", Some(4), false),
+        (Error::DotSegment(Field::Widget), "dot_segment", "widget", None, false),
+        (Error::DuplicateName(Field::Param(1)), "duplicate_name", "params", Some(1), false),
+        (Error::DuplicateName(Field::Query(9)), "duplicate_name", "return_url", Some(9), false),
+        (Error::ReservedName(Field::Param(0)), "reserved_name", "params", Some(0), false),
+        (Error::TimestampSyntax, "timestamp_syntax", "timestamp", None, false),
+        (Error::InvalidDate, "invalid_date", "timestamp", None, false),
+        (Error::TimeOutOfRange, "time_out_of_range", "timestamp", None, false),
+        (Error::BadEscape { offset: 4 }, "bad_escape", "return_url", Some(4), false),
+        (Error::InvalidUtf8(Field::Query(6)), "invalid_utf8", "return_url", Some(6), false),
+        (Error::NoQuery, "no_query", "return_url", None, false),
+        (Error::BadAccessKey, "bad_access_key", "return_url", None, true),
+        (Error::SignatureMissing, "signature_missing", "return_url", None, true),
+        (Error::SignatureMismatch, "signature_mismatch", "signature", None, true),
+        (Error::MalformedAuthorization { offset: 26 }, "malformed_authorization", "authorization", Some(26), false),
+        (Error::UnknownAccessKey, "unknown_access_key", "authorization", None, true),
+        (Error::TimestampOutsideWindow { skew_secs: 1, window_secs: 0 }, "timestamp_outside_window", "authorization", None, true),
+        (Error::BufferTooSmall { needed: 9 }, "buffer_too_small", "output", None, false),
+        (Error::Write, "write_failed", "output", None, false),
+        (Error::UnsupportedScheme, "unsupported_scheme", "base_url", None, false),
+        (Error::InvalidHost { offset: 7 }, "invalid_host", "base_url", Some(7), false),
+        (Error::UserInfo { offset: 11 }, "user_info", "base_url", Some(11), false),
+        (Error::InvalidPort { offset: 13 }, "invalid_port", "base_url", Some(13), false),
+    ];
+    for (error, reason, field, position, verdict) in cases {
+        assert_eq!(error.reason().as_str(), reason, "{error:?}");
+        assert_eq!(error.field().name(), field, "{error:?}");
+        assert_eq!(error.position(), position, "{error:?}");
+        assert_eq!(error.is_verdict(), verdict, "{error:?}");
+    }
+    // Codes and names are one-to-one, and `ALL` lists them in code order.
+    let codes: Vec<u8> = Reason::ALL.iter().map(|r| r.code()).collect();
+    assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+    let mut names: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), Reason::ALL.len());
 }
