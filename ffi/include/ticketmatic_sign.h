@@ -15,11 +15,18 @@
 // The length of a signature: 64 lower-case hex digits.
 #define TM_SIGNATURE_LEN 64
 
+// How far a request's timestamp may be from the server's clock, either
+// way, as Ticketmatic allows: 30 minutes.
+#define TM_DEFAULT_WINDOW_SECS 1800
+
 // Room for every message, with its terminating NUL.
 #define TM_ERROR_MESSAGE_CAPACITY 161
 
 // What a function did. `TM_OK` is 0; the others say why it refused.
 // Codes are stable: new ones may be added, none will change meaning.
+// Codes 0 to 5 are the C boundary's own; every other code is the core's
+// reason code (`ticketmatic_sign::Reason::code`), named `TM_` and the
+// reason's name in capitals (`invalid_byte` is `TM_INVALID_BYTE`).
 typedef enum {
   // Success.
   TM_OK = 0,
@@ -31,6 +38,10 @@ typedef enum {
   TM_NOT_UTF8 = 3,
   // A bug in this library (a panic, caught at the boundary): please report it.
   TM_PANIC = 4,
+  // The key lookup callback of `tm_verify_authorization` said it failed
+  // (not that the key is unknown): the request can be neither accepted
+  // nor refused.
+  TM_LOOKUP_FAILED = 5,
   // An input that must not be empty is empty.
   TM_EMPTY = 10,
   // An input is longer than the library allows.
@@ -43,7 +54,7 @@ typedef enum {
   TM_DUPLICATE_NAME = 14,
   // A widget parameter is named `accesskey` or `signature`.
   TM_RESERVED_NAME = 15,
-  // Timestamp text is not `YYYY-MM-DDTHH:MM:SS`.
+  // Timestamp text is not `YYYY-MM-DDTHH:MM:SS` (or that and `Z`).
   TM_TIMESTAMP_SYNTAX = 16,
   // Timestamp text names no real date or time.
   TM_INVALID_DATE = 17,
@@ -55,15 +66,34 @@ typedef enum {
   TM_INVALID_UTF8 = 20,
   // Return URL: a URL without a query, nothing to verify.
   TM_NO_QUERY = 21,
+  // Base URL: not `https://` or `http://`.
+  TM_UNSUPPORTED_SCHEME = 22,
+  // Base URL: no host, or not a host name or bracketed IPv6 address.
+  TM_INVALID_HOST = 23,
+  // Base URL: user info (`name@`) before the host.
+  TM_USER_INFO = 24,
+  // Base URL: a port that is not a number from 1 to 65535.
+  TM_INVALID_PORT = 25,
   // Return URL verdict: `accesskey` is missing or not this signer's.
   TM_BAD_ACCESS_KEY = 30,
   // Return URL verdict: there is no `signature`.
   TM_SIGNATURE_MISSING = 31,
-  // Return URL verdict: the signature does not match the parameters.
+  // Verdict: the signature does not match what it signs.
   TM_SIGNATURE_MISMATCH = 32,
+  // Header: not `TM-HMAC-SHA256 key=... ts=... sign=...` (`position`:
+  // the byte where it departs).
+  TM_MALFORMED_AUTHORIZATION = 33,
+  // Header verdict: the key lookup knows no such access key.
+  TM_UNKNOWN_ACCESS_KEY = 34,
+  // Header verdict: correctly signed, but too far from the server's clock.
+  TM_TIMESTAMP_OUTSIDE_WINDOW = 35,
+  // A writer failed (not reachable through this ABI; here for completeness).
+  TM_WRITE_FAILED = 40,
 } tm_result;
 
-// Which input a failure is about.
+// Which input a failure is about. Codes 0 and 1 are the C boundary's own;
+// the others are the core's field codes (`ticketmatic_sign::Field::code`),
+// named `TM_FIELD_` and the field's name in capitals.
 typedef enum {
   // No input in particular.
   TM_FIELD_NONE = 0,
@@ -75,7 +105,7 @@ typedef enum {
   TM_FIELD_SECRET_KEY = 3,
   // The account name.
   TM_FIELD_ACCOUNT = 4,
-  // The base URL.
+  // The base URL: `position` is a byte offset in it, when there is one.
   TM_FIELD_BASE_URL = 5,
   // The widget name.
   TM_FIELD_WIDGET = 6,
@@ -84,9 +114,16 @@ typedef enum {
   // The timestamp.
   TM_FIELD_TIMESTAMP = 8,
   // The return URL: `position` is a byte offset in it, when there is one.
-  TM_FIELD_URL = 9,
+  TM_FIELD_RETURN_URL = 9,
   // An output argument (`buf`, `out_len`, `signer_out`, `unix_out`).
   TM_FIELD_OUTPUT = 10,
+  // The `Authorization` header: `position` is a byte offset in it, when
+  // there is one.
+  TM_FIELD_AUTHORIZATION = 11,
+  // The signature (of a return URL or a header) does not match.
+  TM_FIELD_SIGNATURE = 12,
+  // The key lookup callback.
+  TM_FIELD_LOOKUP = 13,
 } tm_field;
 
 // A signer for one key pair and account. Opaque: made by
@@ -101,8 +138,9 @@ typedef struct {
   tm_result code;
   // Which input.
   tm_field field;
-  // For `TM_FIELD_PARAMS` the parameter's index, for `TM_FIELD_URL` the
-  // byte offset where the problem starts; -1 when there is none.
+  // For `TM_FIELD_PARAMS` the parameter's index; for other inputs the
+  // byte offset where the problem starts (in a return URL, a base URL, a
+  // header, or the bad byte of a key or name); -1 when there is none.
   int64_t position;
   // The length of `message`, without the NUL.
   size_t message_len;
@@ -123,6 +161,21 @@ typedef struct {
   // The value's length in bytes.
   size_t value_len;
 } tm_param;
+
+// Looks up the secret key of an access key, for [`tm_verify_authorization`].
+// Gets the caller's `userdata` and the access key the header names
+// (`access_key_len` bytes of visible ASCII, not NUL-terminated). Returns
+// `TM_OK` (0) with `*secret_out` and `*secret_len_out` set to the secret's
+// bytes, which must stay valid until `tm_verify_authorization` returns;
+// `TM_UNKNOWN_ACCESS_KEY` (34) for a key it does not know; any other value
+// when the lookup itself failed (a database down), which
+// `tm_verify_authorization` returns as `TM_LOOKUP_FAILED`. Called at most
+// once per verification, on the calling thread; it must not unwind.
+typedef uint32_t (*tm_secret_lookup)(void *userdata,
+                                     const char *access_key,
+                                     size_t access_key_len,
+                                     const uint8_t **secret_out,
+                                     size_t *secret_len_out);
 
 #ifdef __cplusplus
 extern "C" {
@@ -283,9 +336,40 @@ tm_result tm_return_url_payload(const tm_signer *signer,
                                 size_t *out_len,
                                 tm_error *error);
 
+// Verifies an API request's `Authorization` header as Ticketmatic does, for
+// servers and mock servers written in C, PHP, Go... `account` is the account
+// of the request's path (`/api/1/{account}/...`; length 0 for `_`);
+// `now_unix` the server's clock in Unix seconds; `window_secs` how far the
+// header's time may be from it ([`TM_DEFAULT_WINDOW_SECS`]); `lookup` finds
+// the secret of the header's access key, with `userdata` passed through.
+//
+// `TM_OK` when the header is well-formed, its key known, its signature
+// right (compared in constant time) and its time inside the window.
+// Otherwise, in this order: `TM_MALFORMED_AUTHORIZATION` (`error->position`:
+// the byte where it departs from the grammar), `TM_UNKNOWN_ACCESS_KEY` or
+// `TM_LOOKUP_FAILED` (from the callback), `TM_SIGNATURE_MISMATCH`, then
+// `TM_TIMESTAMP_OUTSIDE_WINDOW` (so that it means "signed right, but the
+// clocks disagree"); `TM_TIME_OUT_OF_RANGE` for a `now_unix` outside
+// 1970-9999.
+//
+// # Safety
+//
+// `header` and `account` are NULL or valid for their lengths; `lookup` is
+// NULL (refused) or a function as [`tm_secret_lookup`] describes;
+// `error` is NULL or writable.
+tm_result tm_verify_authorization(const char *header,
+                                  size_t header_len,
+                                  const char *account,
+                                  size_t account_len,
+                                  int64_t now_unix,
+                                  uint32_t window_secs,
+                                  tm_secret_lookup lookup,
+                                  void *userdata,
+                                  tm_error *error);
+
 // What a result code means in general (a call's own `tm_error` says more):
 // its stable name and a sentence, for example
-// `TM_SIGNATURE_MISMATCH: the signature does not match the parameters`.
+// `TM_SIGNATURE_MISMATCH: the signature does not match what it signs`.
 // Written into `buf` as for every output (not NUL-terminated).
 //
 // # Safety

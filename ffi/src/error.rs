@@ -10,6 +10,9 @@ use ticketmatic_sign::{Error, Field};
 
 /// What a function did. `TM_OK` is 0; the others say why it refused.
 /// Codes are stable: new ones may be added, none will change meaning.
+/// Codes 0 to 5 are the C boundary's own; every other code is the core's
+/// reason code (`ticketmatic_sign::Reason::code`), named `TM_` and the
+/// reason's name in capitals (`invalid_byte` is `TM_INVALID_BYTE`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(clippy::upper_case_acronyms)]
@@ -24,6 +27,10 @@ pub enum tm_result {
     TM_NOT_UTF8 = 3,
     /// A bug in this library (a panic, caught at the boundary): please report it.
     TM_PANIC = 4,
+    /// The key lookup callback of `tm_verify_authorization` said it failed
+    /// (not that the key is unknown): the request can be neither accepted
+    /// nor refused.
+    TM_LOOKUP_FAILED = 5,
     /// An input that must not be empty is empty.
     TM_EMPTY = 10,
     /// An input is longer than the library allows.
@@ -36,7 +43,7 @@ pub enum tm_result {
     TM_DUPLICATE_NAME = 14,
     /// A widget parameter is named `accesskey` or `signature`.
     TM_RESERVED_NAME = 15,
-    /// Timestamp text is not `YYYY-MM-DDTHH:MM:SS`.
+    /// Timestamp text is not `YYYY-MM-DDTHH:MM:SS` (or that and `Z`).
     TM_TIMESTAMP_SYNTAX = 16,
     /// Timestamp text names no real date or time.
     TM_INVALID_DATE = 17,
@@ -48,16 +55,33 @@ pub enum tm_result {
     TM_INVALID_UTF8 = 20,
     /// Return URL: a URL without a query, nothing to verify.
     TM_NO_QUERY = 21,
+    /// Base URL: not `https://` or `http://`.
+    TM_UNSUPPORTED_SCHEME = 22,
+    /// Base URL: no host, or not a host name or bracketed IPv6 address.
+    TM_INVALID_HOST = 23,
+    /// Base URL: user info (`name@`) before the host.
+    TM_USER_INFO = 24,
+    /// Base URL: a port that is not a number from 1 to 65535.
+    TM_INVALID_PORT = 25,
     /// Return URL verdict: `accesskey` is missing or not this signer's.
     TM_BAD_ACCESS_KEY = 30,
     /// Return URL verdict: there is no `signature`.
     TM_SIGNATURE_MISSING = 31,
-    /// Return URL verdict: the signature does not match the parameters.
+    /// Verdict: the signature does not match what it signs.
     TM_SIGNATURE_MISMATCH = 32,
+    /// Header: not `TM-HMAC-SHA256 key=... ts=... sign=...` (`position`:
+    /// the byte where it departs).
+    TM_MALFORMED_AUTHORIZATION = 33,
+    /// Header verdict: the key lookup knows no such access key.
+    TM_UNKNOWN_ACCESS_KEY = 34,
+    /// Header verdict: correctly signed, but too far from the server's clock.
+    TM_TIMESTAMP_OUTSIDE_WINDOW = 35,
+    /// A writer failed (not reachable through this ABI; here for completeness).
+    TM_WRITE_FAILED = 40,
 }
 
 /// Every code, for reading one back from a number.
-const ALL_RESULTS: [tm_result; 21] = {
+const ALL_RESULTS: [tm_result; 30] = {
     use tm_result::*;
     [
         TM_OK,
@@ -65,6 +89,7 @@ const ALL_RESULTS: [tm_result; 21] = {
         TM_BUFFER_TOO_SMALL,
         TM_NOT_UTF8,
         TM_PANIC,
+        TM_LOOKUP_FAILED,
         TM_EMPTY,
         TM_TOO_LONG,
         TM_INVALID_BYTE,
@@ -77,14 +102,31 @@ const ALL_RESULTS: [tm_result; 21] = {
         TM_BAD_ESCAPE,
         TM_INVALID_UTF8,
         TM_NO_QUERY,
+        TM_UNSUPPORTED_SCHEME,
+        TM_INVALID_HOST,
+        TM_USER_INFO,
+        TM_INVALID_PORT,
         TM_BAD_ACCESS_KEY,
         TM_SIGNATURE_MISSING,
         TM_SIGNATURE_MISMATCH,
+        TM_MALFORMED_AUTHORIZATION,
+        TM_UNKNOWN_ACCESS_KEY,
+        TM_TIMESTAMP_OUTSIDE_WINDOW,
+        TM_WRITE_FAILED,
         TM_OK,
     ]
 };
 
-/// Which input a failure is about.
+impl tm_result {
+    /// The code with this number, if there is one.
+    fn from_code(code: u32) -> Option<tm_result> {
+        ALL_RESULTS.iter().copied().find(|&c| c as u32 == code)
+    }
+}
+
+/// Which input a failure is about. Codes 0 and 1 are the C boundary's own;
+/// the others are the core's field codes (`ticketmatic_sign::Field::code`),
+/// named `TM_FIELD_` and the field's name in capitals.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum tm_field {
@@ -98,7 +140,7 @@ pub enum tm_field {
     TM_FIELD_SECRET_KEY = 3,
     /// The account name.
     TM_FIELD_ACCOUNT = 4,
-    /// The base URL.
+    /// The base URL: `position` is a byte offset in it, when there is one.
     TM_FIELD_BASE_URL = 5,
     /// The widget name.
     TM_FIELD_WIDGET = 6,
@@ -107,9 +149,49 @@ pub enum tm_field {
     /// The timestamp.
     TM_FIELD_TIMESTAMP = 8,
     /// The return URL: `position` is a byte offset in it, when there is one.
-    TM_FIELD_URL = 9,
+    TM_FIELD_RETURN_URL = 9,
     /// An output argument (`buf`, `out_len`, `signer_out`, `unix_out`).
     TM_FIELD_OUTPUT = 10,
+    /// The `Authorization` header: `position` is a byte offset in it, when
+    /// there is one.
+    TM_FIELD_AUTHORIZATION = 11,
+    /// The signature (of a return URL or a header) does not match.
+    TM_FIELD_SIGNATURE = 12,
+    /// The key lookup callback.
+    TM_FIELD_LOOKUP = 13,
+}
+
+/// Every field, for reading one back from the core's number.
+const ALL_FIELDS: [tm_field; 14] = {
+    use tm_field::*;
+    [
+        TM_FIELD_NONE,
+        TM_FIELD_SIGNER,
+        TM_FIELD_ACCESS_KEY,
+        TM_FIELD_SECRET_KEY,
+        TM_FIELD_ACCOUNT,
+        TM_FIELD_BASE_URL,
+        TM_FIELD_WIDGET,
+        TM_FIELD_PARAMS,
+        TM_FIELD_TIMESTAMP,
+        TM_FIELD_RETURN_URL,
+        TM_FIELD_OUTPUT,
+        TM_FIELD_AUTHORIZATION,
+        TM_FIELD_SIGNATURE,
+        TM_FIELD_LOOKUP,
+    ]
+};
+
+impl tm_field {
+    /// The field of a core error.
+    fn of(field: Field) -> tm_field {
+        let code = u32::from(field.code());
+        ALL_FIELDS
+            .iter()
+            .copied()
+            .find(|&f| f as u32 == code)
+            .unwrap_or(tm_field::TM_FIELD_NONE)
+    }
 }
 
 /// Room for every message, with its terminating NUL.
@@ -126,8 +208,9 @@ pub struct tm_error {
     pub code: tm_result,
     /// Which input.
     pub field: tm_field,
-    /// For `TM_FIELD_PARAMS` the parameter's index, for `TM_FIELD_URL` the
-    /// byte offset where the problem starts; -1 when there is none.
+    /// For `TM_FIELD_PARAMS` the parameter's index; for other inputs the
+    /// byte offset where the problem starts (in a return URL, a base URL, a
+    /// header, or the bad byte of a key or name); -1 when there is none.
     pub position: i64,
     /// The length of `message`, without the NUL.
     pub message_len: usize,
@@ -143,6 +226,8 @@ pub(crate) enum Failure {
     Null(tm_field, Option<usize>),
     /// Text that is not UTF-8: the input, the parameter's index, the byte offset.
     NotUtf8(tm_field, Option<usize>, usize),
+    /// The key lookup callback returned this code instead of an answer.
+    Lookup(u32),
 }
 
 impl From<Error> for Failure {
@@ -156,10 +241,14 @@ impl From<Error> for Failure {
 pub(crate) fn guard(error: *mut tm_error, body: impl FnOnce() -> Result<(), Failure>) -> tm_result {
     let (code, field, position, message) = match panic::catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return tm_result::TM_OK,
-        Ok(Err(Failure::Core(e))) => {
-            let (field, position) = field_of(&e);
-            (code_of(&e), field, position, Message::Core(e))
-        }
+        // The core's code, field and position; a reason this ABI does not
+        // know yet (a newer core) is a bug here, reported as such.
+        Ok(Err(Failure::Core(e))) => (
+            tm_result::from_code(u32::from(e.reason().code())).unwrap_or(tm_result::TM_PANIC),
+            tm_field::of(e.field()),
+            e.position(),
+            Message::Core(e),
+        ),
         Ok(Err(Failure::Null(field, position))) => (
             tm_result::TM_NULL_POINTER,
             field,
@@ -171,6 +260,12 @@ pub(crate) fn guard(error: *mut tm_error, body: impl FnOnce() -> Result<(), Fail
             field,
             position,
             Message::NotUtf8(field, position, offset),
+        ),
+        Ok(Err(Failure::Lookup(code))) => (
+            tm_result::TM_LOOKUP_FAILED,
+            tm_field::TM_FIELD_LOOKUP,
+            None,
+            Message::Lookup(code),
         ),
         Err(_) => (
             tm_result::TM_PANIC,
@@ -203,6 +298,7 @@ enum Message {
     Core(Error),
     Null(tm_field, Option<usize>),
     NotUtf8(tm_field, Option<usize>, usize),
+    Lookup(u32),
     Panic,
 }
 
@@ -221,6 +317,13 @@ impl Message {
                 text.put(b": not UTF-8 (from byte ");
                 let _ = write!(text, "{offset}");
                 text.put(b")");
+            }
+            Message::Lookup(code) => {
+                let _ = write!(
+                    text,
+                    "key lookup: the callback failed (it returned {code}): \
+                     the request can be neither accepted nor refused"
+                );
             }
             Message::Panic => {
                 text.put(b"a bug in ticketmatic-sign-ffi (a panic): please report it")
@@ -266,7 +369,10 @@ impl Text<'_> {
             tm_field::TM_FIELD_WIDGET => b"widget name",
             tm_field::TM_FIELD_PARAMS => b"widget parameter",
             tm_field::TM_FIELD_TIMESTAMP => b"timestamp",
-            tm_field::TM_FIELD_URL => b"return URL",
+            tm_field::TM_FIELD_RETURN_URL => b"return URL",
+            tm_field::TM_FIELD_AUTHORIZATION => b"Authorization header",
+            tm_field::TM_FIELD_SIGNATURE => b"signature",
+            tm_field::TM_FIELD_LOOKUP => b"key lookup",
             tm_field::TM_FIELD_OUTPUT => b"output argument",
         });
         if let Some(index) = position {
@@ -277,69 +383,9 @@ impl Text<'_> {
     }
 }
 
-/// The code of a refusal of the core.
-fn code_of(error: &Error) -> tm_result {
-    use tm_result::*;
-    match error {
-        Error::Empty(_) => TM_EMPTY,
-        Error::AccessKeyTooLong { .. } | Error::TooLong { .. } => TM_TOO_LONG,
-        Error::InvalidByte { .. } => TM_INVALID_BYTE,
-        Error::DotSegment(_) => TM_DOT_SEGMENT,
-        Error::DuplicateName(_) => TM_DUPLICATE_NAME,
-        Error::ReservedName(_) => TM_RESERVED_NAME,
-        Error::TimestampSyntax => TM_TIMESTAMP_SYNTAX,
-        Error::InvalidDate => TM_INVALID_DATE,
-        Error::TimeOutOfRange => TM_TIME_OUT_OF_RANGE,
-        Error::BadEscape { .. } => TM_BAD_ESCAPE,
-        Error::InvalidUtf8(_) => TM_INVALID_UTF8,
-        Error::NoQuery => TM_NO_QUERY,
-        Error::BufferTooSmall { .. } => TM_BUFFER_TOO_SMALL,
-        Error::BadAccessKey => TM_BAD_ACCESS_KEY,
-        Error::SignatureMissing => TM_SIGNATURE_MISSING,
-        Error::SignatureMismatch => TM_SIGNATURE_MISMATCH,
-        // Header verification and writer errors are not reachable through
-        // this ABI; a new kind of refusal the core might add is a bug here.
-        _ => TM_PANIC,
-    }
-}
-
-/// The input a refusal of the core is about, and the position in it.
-fn field_of(error: &Error) -> (tm_field, Option<usize>) {
-    use tm_field::*;
-    let about = match *error {
-        Error::Empty(f)
-        | Error::DotSegment(f)
-        | Error::DuplicateName(f)
-        | Error::ReservedName(f)
-        | Error::InvalidUtf8(f) => f,
-        Error::InvalidByte { field, .. } | Error::TooLong { field, .. } => field,
-        Error::AccessKeyTooLong { .. } => Field::AccessKey,
-        Error::TimestampSyntax | Error::InvalidDate | Error::TimeOutOfRange => {
-            return (TM_FIELD_TIMESTAMP, None)
-        }
-        Error::BadEscape { offset } => return (TM_FIELD_URL, Some(offset)),
-        Error::NoQuery
-        | Error::BadAccessKey
-        | Error::SignatureMissing
-        | Error::SignatureMismatch => return (TM_FIELD_URL, None),
-        Error::BufferTooSmall { .. } => return (TM_FIELD_OUTPUT, None),
-        _ => return (TM_FIELD_NONE, None),
-    };
-    match about {
-        Field::SecretKey => (TM_FIELD_SECRET_KEY, None),
-        Field::AccessKey => (TM_FIELD_ACCESS_KEY, None),
-        Field::Account => (TM_FIELD_ACCOUNT, None),
-        Field::Widget => (TM_FIELD_WIDGET, None),
-        Field::BaseUrl => (TM_FIELD_BASE_URL, None),
-        Field::Param(index) => (TM_FIELD_PARAMS, Some(index)),
-        Field::Query(offset) => (TM_FIELD_URL, Some(offset)),
-        _ => (TM_FIELD_NONE, None),
-    }
-}
-
 /// What a result code means in general (a call's own `tm_error` says more):
 /// its stable name and a sentence, for example
-/// `TM_SIGNATURE_MISMATCH: the signature does not match the parameters`.
+/// `TM_SIGNATURE_MISMATCH: the signature does not match what it signs`.
 /// Written into `buf` as for every output (not NUL-terminated).
 ///
 /// # Safety
@@ -364,6 +410,7 @@ pub unsafe extern "C" fn tm_result_message(
         }
         TM_NOT_UTF8 => "TM_NOT_UTF8: a text input is not UTF-8",
         TM_PANIC => "TM_PANIC: a bug in ticketmatic-sign-ffi; please report it",
+        TM_LOOKUP_FAILED => "TM_LOOKUP_FAILED: the key lookup callback failed",
         TM_EMPTY => "TM_EMPTY: an input that must not be empty is empty",
         TM_TOO_LONG => "TM_TOO_LONG: an input is longer than allowed",
         TM_INVALID_BYTE => "TM_INVALID_BYTE: an input holds a byte it may not contain",
@@ -378,11 +425,25 @@ pub unsafe extern "C" fn tm_result_message(
         TM_BAD_ESCAPE => "TM_BAD_ESCAPE: a '%' not followed by two hex digits",
         TM_INVALID_UTF8 => "TM_INVALID_UTF8: a query name or value decodes to invalid UTF-8",
         TM_NO_QUERY => "TM_NO_QUERY: a URL without a query: nothing to verify",
+        TM_UNSUPPORTED_SCHEME => {
+            "TM_UNSUPPORTED_SCHEME: a base URL that is not https:// or http://"
+        }
+        TM_INVALID_HOST => "TM_INVALID_HOST: a base URL without a host name or [IPv6] address",
+        TM_USER_INFO => "TM_USER_INFO: a base URL with user info (name@) before the host",
+        TM_INVALID_PORT => "TM_INVALID_PORT: a base URL whose port is not 1 to 65535",
         TM_BAD_ACCESS_KEY => "TM_BAD_ACCESS_KEY: accesskey is missing or is not this signer's key",
         TM_SIGNATURE_MISSING => "TM_SIGNATURE_MISSING: the return URL has no signature",
         TM_SIGNATURE_MISMATCH => {
-            "TM_SIGNATURE_MISMATCH: the signature does not match the parameters"
+            "TM_SIGNATURE_MISMATCH: the signature does not match what it signs"
         }
+        TM_MALFORMED_AUTHORIZATION => {
+            "TM_MALFORMED_AUTHORIZATION: not 'TM-HMAC-SHA256 key=... ts=... sign=...'"
+        }
+        TM_UNKNOWN_ACCESS_KEY => "TM_UNKNOWN_ACCESS_KEY: the key lookup knows no such access key",
+        TM_TIMESTAMP_OUTSIDE_WINDOW => {
+            "TM_TIMESTAMP_OUTSIDE_WINDOW: signed right, but too far from the server's clock"
+        }
+        TM_WRITE_FAILED => "TM_WRITE_FAILED: a writer failed",
     };
     let text = if known.is_some() {
         text
@@ -399,4 +460,47 @@ pub unsafe extern "C" fn tm_result_message(
             Ok(text.len())
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticketmatic_sign::Reason;
+
+    /// The C names are the core's names: `TM_` + the reason in capitals.
+    #[test]
+    fn every_core_reason_has_its_c_code() {
+        for reason in Reason::ALL {
+            let code = tm_result::from_code(u32::from(reason.code()))
+                .unwrap_or_else(|| panic!("no tm_result for {reason}"));
+            assert_eq!(
+                format!("{code:?}"),
+                format!("TM_{}", reason.as_str().to_uppercase())
+            );
+        }
+    }
+
+    #[test]
+    fn every_core_field_has_its_c_field() {
+        let fields = [
+            Field::SecretKey,
+            Field::AccessKey,
+            Field::Account,
+            Field::Widget,
+            Field::BaseUrl,
+            Field::Param(1),
+            Field::Query(1),
+            Field::Timestamp,
+            Field::ReturnUrl,
+            Field::Authorization,
+            Field::Signature,
+            Field::Output,
+        ];
+        for field in fields {
+            assert_eq!(
+                format!("{:?}", tm_field::of(field)),
+                format!("TM_FIELD_{}", field.name().to_uppercase())
+            );
+        }
+    }
 }

@@ -24,9 +24,10 @@ mod input;
 mod output;
 
 use core::ptr;
-use std::os::raw::c_char;
+use std::cell::Cell;
+use std::os::raw::{c_char, c_void};
 
-use ticketmatic_sign::{Error, Signer, Timestamp};
+use ticketmatic_sign::{verify_authorization, Error, Signer, Timestamp};
 
 use error::{guard, Failure};
 pub use error::{tm_error, tm_field, tm_result, tm_result_message, TM_ERROR_MESSAGE_CAPACITY};
@@ -40,6 +41,30 @@ pub const TM_AUTHORIZATION_CAPACITY: usize = 176;
 const _: () = assert!(TM_AUTHORIZATION_CAPACITY == ticketmatic_sign::AUTHORIZATION_CAPACITY);
 /// The length of a signature: 64 lower-case hex digits.
 pub const TM_SIGNATURE_LEN: usize = 64;
+
+/// How far a request's timestamp may be from the server's clock, either
+/// way, as Ticketmatic allows: 30 minutes.
+pub const TM_DEFAULT_WINDOW_SECS: u32 = 1800;
+const _: () = assert!(TM_DEFAULT_WINDOW_SECS == ticketmatic_sign::DEFAULT_WINDOW_SECS);
+
+/// Looks up the secret key of an access key, for [`tm_verify_authorization`].
+/// Gets the caller's `userdata` and the access key the header names
+/// (`access_key_len` bytes of visible ASCII, not NUL-terminated). Returns
+/// `TM_OK` (0) with `*secret_out` and `*secret_len_out` set to the secret's
+/// bytes, which must stay valid until `tm_verify_authorization` returns;
+/// `TM_UNKNOWN_ACCESS_KEY` (34) for a key it does not know; any other value
+/// when the lookup itself failed (a database down), which
+/// `tm_verify_authorization` returns as `TM_LOOKUP_FAILED`. Called at most
+/// once per verification, on the calling thread; it must not unwind.
+pub type tm_secret_lookup = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        access_key: *const c_char,
+        access_key_len: usize,
+        secret_out: *mut *const u8,
+        secret_len_out: *mut usize,
+    ) -> u32,
+>;
 
 /// A signer for one key pair and account. Opaque: made by
 /// [`tm_signer_new`], freed by [`tm_signer_free`]; immutable, so it may be
@@ -326,7 +351,7 @@ pub unsafe extern "C" fn tm_verify_return_url(
     // SAFETY: the pointers read below are those the caller vouches for (# Safety).
     guard(error, || unsafe {
         let signer = self::signer(signer)?;
-        signer.verify_return_url(text(url, url_len, tm_field::TM_FIELD_URL)?)?;
+        signer.verify_return_url(text(url, url_len, tm_field::TM_FIELD_RETURN_URL)?)?;
         Ok(())
     })
 }
@@ -351,9 +376,89 @@ pub unsafe extern "C" fn tm_return_url_payload(
     // SAFETY: the pointers read below are those the caller vouches for (# Safety).
     guard(error, || unsafe {
         let signer = self::signer(signer)?;
-        let url = text(url, url_len, tm_field::TM_FIELD_URL)?;
+        let url = text(url, url_len, tm_field::TM_FIELD_RETURN_URL)?;
         put(buf, buf_len, out_len, |out| {
             signer.return_url_payload(url, out).map(str::len)
         })
+    })
+}
+
+/// Verifies an API request's `Authorization` header as Ticketmatic does, for
+/// servers and mock servers written in C, PHP, Go... `account` is the account
+/// of the request's path (`/api/1/{account}/...`; length 0 for `_`);
+/// `now_unix` the server's clock in Unix seconds; `window_secs` how far the
+/// header's time may be from it ([`TM_DEFAULT_WINDOW_SECS`]); `lookup` finds
+/// the secret of the header's access key, with `userdata` passed through.
+///
+/// `TM_OK` when the header is well-formed, its key known, its signature
+/// right (compared in constant time) and its time inside the window.
+/// Otherwise, in this order: `TM_MALFORMED_AUTHORIZATION` (`error->position`:
+/// the byte where it departs from the grammar), `TM_UNKNOWN_ACCESS_KEY` or
+/// `TM_LOOKUP_FAILED` (from the callback), `TM_SIGNATURE_MISMATCH`, then
+/// `TM_TIMESTAMP_OUTSIDE_WINDOW` (so that it means "signed right, but the
+/// clocks disagree"); `TM_TIME_OUT_OF_RANGE` for a `now_unix` outside
+/// 1970-9999.
+///
+/// # Safety
+///
+/// `header` and `account` are NULL or valid for their lengths; `lookup` is
+/// NULL (refused) or a function as [`tm_secret_lookup`] describes;
+/// `error` is NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // pointer + length per input: C has no slices
+pub unsafe extern "C" fn tm_verify_authorization(
+    header: *const c_char,
+    header_len: usize,
+    account: *const c_char,
+    account_len: usize,
+    now_unix: i64,
+    window_secs: u32,
+    lookup: tm_secret_lookup,
+    userdata: *mut c_void,
+    error: *mut tm_error,
+) -> tm_result {
+    guard(error, || {
+        // SAFETY: pointers and lengths the caller vouches for (# Safety).
+        let header = unsafe { text(header, header_len, tm_field::TM_FIELD_AUTHORIZATION) }?;
+        // SAFETY: as above.
+        let account = unsafe { text(account, account_len, tm_field::TM_FIELD_ACCOUNT) }?;
+        let lookup = lookup.ok_or(Failure::Null(tm_field::TM_FIELD_LOOKUP, None))?;
+        let now = Timestamp::from_unix(now_unix)?;
+        // The core's lookup answers found or not; a failed lookup is
+        // neither, so it is kept aside and reported instead.
+        let failed = Cell::new(None);
+        let secret_for = |key: &str| {
+            let mut secret: *const u8 = ptr::null();
+            let mut secret_len = 0usize;
+            // SAFETY: `lookup` is the caller's function (# Safety); the key
+            // and the two out-pointers are valid for the call.
+            let code = unsafe {
+                lookup(
+                    userdata,
+                    key.as_ptr().cast(),
+                    key.len(),
+                    &mut secret,
+                    &mut secret_len,
+                )
+            };
+            match code {
+                0 => {
+                    // SAFETY: the callback's promise: `secret_len` bytes at
+                    // `secret`, valid until this function returns.
+                    let found =
+                        unsafe { input::bytes(secret, secret_len, tm_field::TM_FIELD_LOOKUP) };
+                    found.map_err(|e| failed.set(Some(e))).ok()
+                }
+                code if code == tm_result::TM_UNKNOWN_ACCESS_KEY as u32 => None,
+                code => {
+                    failed.set(Some(Failure::Lookup(code)));
+                    None
+                }
+            }
+        };
+        match verify_authorization(header, account, now, window_secs, secret_for) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(failed.take().unwrap_or(Failure::Core(e))),
+        }
     })
 }

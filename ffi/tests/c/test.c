@@ -142,6 +142,103 @@ static void test_timestamp(void) {
     REFUSED(tm_timestamp_parse(S("2017-02-30T00:00:00"), &unix_time, error),
             TM_INVALID_DATE, TM_FIELD_TIMESTAMP);
     REFUSED(tm_timestamp_parse(S("2017-07-29T16:40:46"), NULL, error), TM_NULL_POINTER, TM_FIELD_OUTPUT);
+    /* SPEC 7: a trailing Z says UTC, as the bare form does; nothing else is taken. */
+    unix_time = 0;
+    CHECK(tm_timestamp_parse(S("2017-07-29T16:40:46Z"), &unix_time, NULL) == TM_OK);
+    CHECK(unix_time == 1501346446);
+    REFUSED(tm_timestamp_parse(S("2017-07-29T16:40:46+00:00"), &unix_time, error),
+            TM_TIMESTAMP_SYNTAX, TM_FIELD_TIMESTAMP);
+}
+
+/* SPEC 7: the base URL is https:// or http://, a host, port and path; the
+   rest is refused, never stripped. */
+static void test_base_url(void) {
+    tm_signer *signer = (tm_signer *)1;
+    const uint8_t secret[] = {'s'};
+    REFUSED(tm_signer_new(S("key"), secret, 1, S("club"), S("javascript:alert(1)"), &signer, error),
+            TM_UNSUPPORTED_SCHEME, TM_FIELD_BASE_URL);
+    CHECK(signer == NULL);
+    REFUSED(tm_signer_new(S("key"), secret, 1, S("club"), S("http://x\r\n.com"), &signer, error),
+            TM_INVALID_BYTE, TM_FIELD_BASE_URL);
+    CHECK(last_position == 8);
+    REFUSED(tm_signer_new(S("key"), secret, 1, S("club"), S("https://me:pw@x.com"), &signer, error),
+            TM_USER_INFO, TM_FIELD_BASE_URL);
+    CHECK(last_position == 13);
+    REFUSED(tm_signer_new(S("key"), secret, 1, S("club"), S("https://"), &signer, error),
+            TM_INVALID_HOST, TM_FIELD_BASE_URL);
+    REFUSED(tm_signer_new(S("key"), secret, 1, S("club"), S("https://x.com:0"), &signer, error),
+            TM_INVALID_PORT, TM_FIELD_BASE_URL);
+    REFUSED(tm_signer_new(S("key"), secret, 1, S("club"), S("https://x.com/?a=1"), &signer, error),
+            TM_INVALID_BYTE, TM_FIELD_BASE_URL);
+    CHECK(tm_signer_new(S("key"), secret, 1, S("club"), S("http://127.0.0.1:8080/tm/"), &signer, NULL) == TM_OK);
+    tm_signer_free(signer);
+}
+
+/* The key lookup of test_verify_authorization: one key pair, and what it saw. */
+struct keys {
+    const char *key, *secret;
+    uint32_t answer; /* TM_OK: look the key up; anything else: return it */
+    int calls;
+    char seen[80];
+};
+
+static uint32_t lookup(void *userdata, const char *key, size_t key_len,
+                       const uint8_t **secret_out, size_t *secret_len_out) {
+    struct keys *keys = userdata;
+    keys->calls++;
+    snprintf(keys->seen, sizeof keys->seen, "%.*s", (int)key_len, key);
+    if (keys->answer != TM_OK) return keys->answer;
+    if (key_len != strlen(keys->key) || memcmp(key, keys->key, key_len) != 0) return TM_UNKNOWN_ACCESS_KEY;
+    *secret_out = (const uint8_t *)keys->secret;
+    *secret_len_out = strlen(keys->secret);
+    return TM_OK;
+}
+
+static void test_verify_authorization(void) {
+    /* tm-go's test header: key xyz, secret xyz, account ticketmatic (SPEC 1). */
+    const char *header = "TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 "
+                         "sign=192437c5f28b8dd431c57bac1f3552d671cd4eb50382961dfb413d731d050590";
+    const int64_t at = 1501346446;
+    struct keys keys = {"xyz", "xyz", TM_OK, 0, ""};
+    CHECK(tm_verify_authorization(S(header), S("ticketmatic"), at, TM_DEFAULT_WINDOW_SECS, lookup, &keys, NULL) == TM_OK);
+    CHECK(keys.calls == 1 && strcmp(keys.seen, "xyz") == 0);
+    /* The window, either way, its edges included. */
+    CHECK(tm_verify_authorization(S(header), S("ticketmatic"), at + 1800, 1800, lookup, &keys, NULL) == TM_OK);
+    CHECK(tm_verify_authorization(S(header), S("ticketmatic"), at - 1800, 1800, lookup, &keys, NULL) == TM_OK);
+    REFUSED(tm_verify_authorization(S(header), S("ticketmatic"), at + 1801, 1800, lookup, &keys, error),
+            TM_TIMESTAMP_OUTSIDE_WINDOW, TM_FIELD_AUTHORIZATION);
+    CHECK(strstr(last_message, "1801 s behind") != NULL);
+    REFUSED(tm_verify_authorization(S(header), S("club"), at, 1800, lookup, &keys, error),
+            TM_SIGNATURE_MISMATCH, TM_FIELD_SIGNATURE);
+    struct keys other = {"abc", "xyz", TM_OK, 0, ""};
+    REFUSED(tm_verify_authorization(S(header), S("ticketmatic"), at, 1800, lookup, &other, error),
+            TM_UNKNOWN_ACCESS_KEY, TM_FIELD_AUTHORIZATION);
+    struct keys wrong_secret = {"xyz", "xyZ", TM_OK, 0, ""};
+    REFUSED(tm_verify_authorization(S(header), S("ticketmatic"), at, 1800, lookup, &wrong_secret, error),
+            TM_SIGNATURE_MISMATCH, TM_FIELD_SIGNATURE);
+    struct keys broken = {"xyz", "xyz", 7, 0, ""};
+    REFUSED(tm_verify_authorization(S(header), S("ticketmatic"), at, 1800, lookup, &broken, error),
+            TM_LOOKUP_FAILED, TM_FIELD_LOOKUP);
+    CHECK(strstr(last_message, "returned 7") != NULL);
+    /* A malformed header is refused before any lookup, with where it departs. */
+    struct keys untouched = {"xyz", "xyz", TM_OK, 0, ""};
+    REFUSED(tm_verify_authorization(S("TM-HMAC-SHA256 key=xyz ts=2017-07-29 16:40:46 sign=00"), S("ticketmatic"),
+                                    at, 1800, lookup, &untouched, error),
+            TM_MALFORMED_AUTHORIZATION, TM_FIELD_AUTHORIZATION);
+    CHECK(last_position == 26);
+    REFUSED(tm_verify_authorization(S("TM-HMAC-SHA256 key=x\r\nEvil: 1"), S("ticketmatic"), at, 1800, lookup,
+                                    &untouched, error),
+            TM_MALFORMED_AUTHORIZATION, TM_FIELD_AUTHORIZATION);
+    CHECK(last_position == 20);
+    CHECK(untouched.calls == 0);
+    REFUSED(tm_verify_authorization(S(header), S("ticketmatic"), at, 1800, NULL, &keys, error),
+            TM_NULL_POINTER, TM_FIELD_LOOKUP);
+    REFUSED(tm_verify_authorization(S(header), S("ticketmatic"), -1, 1800, lookup, &keys, error),
+            TM_TIME_OUT_OF_RANGE, TM_FIELD_TIMESTAMP);
+    REFUSED(tm_verify_authorization(NULL, 5, S("ticketmatic"), at, 1800, lookup, &keys, error),
+            TM_NULL_POINTER, TM_FIELD_AUTHORIZATION);
+    REFUSED(tm_verify_authorization("TM-HMAC-SHA256 key=\xff", 20, S("ticketmatic"), at, 1800, lookup, &keys, error),
+            TM_NOT_UTF8, TM_FIELD_AUTHORIZATION);
 }
 
 /* Ticketmatic's documented widget example (SPEC 3). */
@@ -243,24 +340,24 @@ static void test_return_url(void) {
     REFUSED(tm_verify_return_url(signer, S("orderid=2716&status=ok&accesskey=" RETURN_KEY
                                            "&signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658"),
                                  error),
-            TM_SIGNATURE_MISMATCH, TM_FIELD_URL);
+            TM_SIGNATURE_MISMATCH, TM_FIELD_SIGNATURE);
     REFUSED(tm_verify_return_url(signer, S("orderid=2715&accesskey=" RETURN_KEY), error),
-            TM_SIGNATURE_MISSING, TM_FIELD_URL);
+            TM_SIGNATURE_MISSING, TM_FIELD_RETURN_URL);
     REFUSED(tm_verify_return_url(signer, S("orderid=2715&accesskey=other&signature=00"), error),
-            TM_BAD_ACCESS_KEY, TM_FIELD_URL);
-    REFUSED(tm_verify_return_url(signer, S("https://shop.example/done"), error), TM_NO_QUERY, TM_FIELD_URL);
-    REFUSED(tm_verify_return_url(signer, S("a=1&b=%zz"), error), TM_BAD_ESCAPE, TM_FIELD_URL);
+            TM_BAD_ACCESS_KEY, TM_FIELD_RETURN_URL);
+    REFUSED(tm_verify_return_url(signer, S("https://shop.example/done"), error), TM_NO_QUERY, TM_FIELD_RETURN_URL);
+    REFUSED(tm_verify_return_url(signer, S("a=1&b=%zz"), error), TM_BAD_ESCAPE, TM_FIELD_RETURN_URL);
     CHECK(last_position == 6);
-    REFUSED(tm_verify_return_url(signer, S("a=1&b=%ff"), error), TM_INVALID_UTF8, TM_FIELD_URL);
+    REFUSED(tm_verify_return_url(signer, S("a=1&b=%ff"), error), TM_INVALID_UTF8, TM_FIELD_RETURN_URL);
     CHECK(last_position == 4);
-    REFUSED(tm_verify_return_url(signer, S("a=1&a=2"), error), TM_DUPLICATE_NAME, TM_FIELD_URL);
+    REFUSED(tm_verify_return_url(signer, S("a=1&a=2"), error), TM_DUPLICATE_NAME, TM_FIELD_RETURN_URL);
     REFUSED(tm_verify_return_url(NULL, S("a=1"), error), TM_NULL_POINTER, TM_FIELD_SIGNER);
 
     char buf[256];
     size_t len = 0;
     CHECK(tm_return_url_payload(signer, S(RETURN_QUERY), buf, sizeof buf, &len, NULL) == TM_OK);
     CHECK(is(buf, len, RETURN_KEY "cluborderid2715statusok"));
-    REFUSED(tm_return_url_payload(signer, S("a=%4"), buf, sizeof buf, &len, error), TM_BAD_ESCAPE, TM_FIELD_URL);
+    REFUSED(tm_return_url_payload(signer, S("a=%4"), buf, sizeof buf, &len, error), TM_BAD_ESCAPE, TM_FIELD_RETURN_URL);
     memset(buf, '#', sizeof buf);
     REFUSED(tm_return_url_payload(signer, S(RETURN_QUERY), buf, 5, &len, error),
             TM_BUFFER_TOO_SMALL, TM_FIELD_OUTPUT);
@@ -284,7 +381,12 @@ static void test_result_messages(void) {
         {TM_TIME_OUT_OF_RANGE, "TM_TIME_OUT_OF_RANGE"}, {TM_BAD_ESCAPE, "TM_BAD_ESCAPE"},
         {TM_INVALID_UTF8, "TM_INVALID_UTF8"}, {TM_NO_QUERY, "TM_NO_QUERY"},
         {TM_BAD_ACCESS_KEY, "TM_BAD_ACCESS_KEY"}, {TM_SIGNATURE_MISSING, "TM_SIGNATURE_MISSING"},
-        {TM_SIGNATURE_MISMATCH, "TM_SIGNATURE_MISMATCH"},
+        {TM_SIGNATURE_MISMATCH, "TM_SIGNATURE_MISMATCH"}, {TM_LOOKUP_FAILED, "TM_LOOKUP_FAILED"},
+        {TM_UNSUPPORTED_SCHEME, "TM_UNSUPPORTED_SCHEME"}, {TM_INVALID_HOST, "TM_INVALID_HOST"},
+        {TM_USER_INFO, "TM_USER_INFO"}, {TM_INVALID_PORT, "TM_INVALID_PORT"},
+        {TM_MALFORMED_AUTHORIZATION, "TM_MALFORMED_AUTHORIZATION"},
+        {TM_UNKNOWN_ACCESS_KEY, "TM_UNKNOWN_ACCESS_KEY"},
+        {TM_TIMESTAMP_OUTSIDE_WINDOW, "TM_TIMESTAMP_OUTSIDE_WINDOW"}, {TM_WRITE_FAILED, "TM_WRITE_FAILED"},
     };
     char buf[160];
     size_t len = 0;
@@ -305,8 +407,10 @@ int main(void) {
     test_signer_new();
     test_authorization();
     test_timestamp();
+    test_base_url();
     test_widget();
     test_return_url();
+    test_verify_authorization();
     test_result_messages();
     /* TM_PANIC cannot be provoked from outside: it would mean a bug in
        the library; its text is checked above. */
