@@ -259,7 +259,8 @@ static ERRORS: GILOnceCell<(Py<PyType>, Py<PyType>, Py<PyType>)> = GILOnceCell::
 /// The crate's refusal as the package's exception: `InvalidSignature` for
 /// the verdicts on a return URL, `MalformedUrl` for a return URL that cannot
 /// be read, `TicketmaticSignError` for every other input; each with the
-/// stable `reason`, the input (`field`) and the `position` in it.
+/// core's `reason`, `field` and `position` (`Error::reason` and the rest),
+/// as every face of the crate reports them.
 fn raise(py: Python<'_>, error: Error) -> PyErr {
     let classes = ERRORS.get_or_try_init(py, || -> PyResult<_> {
         let module = py.import("ticketmatic_sign._errors")?;
@@ -276,66 +277,25 @@ fn raise(py: Python<'_>, error: Error) -> PyErr {
         Ok(classes) => classes,
         Err(e) => return e,
     };
-    let (reason, class) = match error {
-        Error::BadAccessKey => ("bad_access_key", invalid),
-        Error::SignatureMissing => ("signature_missing", invalid),
-        Error::SignatureMismatch => ("signature_mismatch", invalid),
-        Error::NoQuery => ("no_query", malformed),
-        Error::BadEscape { .. } => ("bad_escape", malformed),
-        Error::InvalidUtf8(Field::Query(_)) => ("invalid_utf8", malformed),
-        Error::DuplicateName(Field::Query(_)) => ("duplicate_name", malformed),
-        Error::Empty(_) => ("empty", base),
-        Error::AccessKeyTooLong { .. } | Error::TooLong { .. } => ("too_long", base),
-        Error::InvalidByte { .. } => ("invalid_byte", base),
-        Error::DotSegment(_) => ("dot_segment", base),
-        Error::DuplicateName(_) => ("duplicate_name", base),
-        Error::ReservedName(_) => ("reserved_name", base),
-        Error::InvalidUtf8(_) => ("invalid_utf8", base),
-        Error::TimestampSyntax => ("timestamp_syntax", base),
-        Error::InvalidDate => ("invalid_date", base),
-        Error::TimeOutOfRange => ("time_out_of_range", base),
-        _ => ("other", base),
+    // The class from the core's contract: a verdict, a return URL that
+    // cannot be read, or any other refused input.
+    let class = if error.is_verdict() {
+        invalid
+    } else if error.field().name() == Field::ReturnUrl.name() {
+        malformed
+    } else {
+        base
     };
-    let (field, position) = field_of(&error);
     let args = (error.to_string(),);
     let build = || -> PyResult<PyErr> {
         let kwargs = PyDict::new(py);
-        kwargs.set_item("reason", reason)?;
-        kwargs.set_item("field", field)?;
-        kwargs.set_item("position", position)?;
+        kwargs.set_item("reason", error.reason().as_str())?;
+        kwargs.set_item("field", error.field().name())?;
+        kwargs.set_item("position", error.position())?;
         let value = class.bind(py).call(args.clone(), Some(&kwargs))?;
         Ok(PyErr::from_value(value))
     };
     build().unwrap_or_else(|e| e)
-}
-
-/// The input an error is about, named as the Python API names it, and the
-/// position in it: a parameter's index, or a byte offset in the return URL.
-fn field_of(error: &Error) -> (&'static str, Option<usize>) {
-    let about = match *error {
-        Error::Empty(f)
-        | Error::DotSegment(f)
-        | Error::DuplicateName(f)
-        | Error::ReservedName(f)
-        | Error::InvalidUtf8(f) => f,
-        Error::InvalidByte { field, .. } | Error::TooLong { field, .. } => field,
-        Error::AccessKeyTooLong { .. } => Field::AccessKey,
-        Error::TimestampSyntax | Error::InvalidDate | Error::TimeOutOfRange => {
-            return ("unix_time", None)
-        }
-        Error::BadEscape { offset } => return ("query_or_url", Some(offset)),
-        _ => return ("query_or_url", None),
-    };
-    match about {
-        Field::SecretKey => ("secret_key", None),
-        Field::AccessKey => ("access_key", None),
-        Field::Account => ("account", None),
-        Field::Widget => ("widget", None),
-        Field::BaseUrl => ("base_url", None),
-        Field::Param(index) => ("params", Some(index)),
-        Field::Query(offset) => ("query_or_url", Some(offset)),
-        _ => ("", None),
-    }
 }
 
 #[pymodule]

@@ -137,7 +137,9 @@ def test_bad_times() -> None:
                         ("2017-07-29 16:40:46", "timestamp_syntax"), ("2017-02-30T00:00:00", "invalid_date")]:
         with pytest.raises(TicketmaticSignError) as e:
             signer.authorization(bad)
-        assert e.value.reason == reason and e.value.field == "unix_time"
+        assert e.value.reason == reason and e.value.field == "timestamp"
+    # SPEC 7: a trailing Z says UTC, as the bare form does.
+    assert signer.authorization("2017-07-29T16:40:46Z") == signer.authorization(1501346446)
 
 
 def test_refusals_name_the_input() -> None:
@@ -150,7 +152,13 @@ def test_refusals_name_the_input() -> None:
     assert (e.value.reason, e.value.field) == ("empty", "secret_key")
     with pytest.raises(TicketmaticSignError) as e:
         Signer("key", "s", "club", base_url="http://x/?a")
-    assert e.value.field == "base_url"
+    assert (e.value.reason, e.value.field, e.value.position) == ("invalid_byte", "base_url", 9)
+    # SPEC 7: refused, never rewritten.
+    for base_url, reason in [("javascript:alert(1)", "unsupported_scheme"), ("ftp://x", "unsupported_scheme"),
+                             ("https://me:pw@x.com", "user_info"), ("http://x\r\n.com", "invalid_byte")]:
+        with pytest.raises(TicketmaticSignError) as e:
+            Signer("key", "s", "club", base_url=base_url)
+        assert (e.value.reason, e.value.field) == (reason, "base_url"), base_url
     signer = Signer(KEY, SECRET, ACCOUNT)
     with pytest.raises(TicketmaticSignError) as e:
         signer.widget_url("addtickets", [("a", "1"), ("signature", "x")])
@@ -197,6 +205,7 @@ def test_verify_return_url() -> None:
             signer.verify_return_url(query)
         assert isinstance(e.value, VerificationError) and isinstance(e.value, ValueError)
         assert e.value.reason == reason, query
+        assert e.value.field == ("signature" if reason == "signature_mismatch" else "return_url"), query
         if position is not None:
             assert e.value.position == position
     with pytest.raises(MalformedUrl):

@@ -11,9 +11,10 @@ class TicketmaticSignError(ValueError):
     """The library refused an input, and says which and why.
 
     ``reason`` is a stable code (``"invalid_byte"``, ``"duplicate_name"``, ...),
-    ``field`` the argument it is about (``"access_key"``, ``"params"``,
-    ``"query_or_url"``, ...), ``position`` the parameter's index for
-    ``"params"`` or the byte offset for ``"query_or_url"``, when there is one.
+    ``field`` the input it is about (``"access_key"``, ``"params"``,
+    ``"return_url"``, ``"timestamp"``, ...), ``position`` the parameter's index
+    for ``"params"``, else a byte offset in the input, when there is one. All
+    three are the Rust crate's, the same in every face of it (SPEC section 7).
     """
 
     reason: str
