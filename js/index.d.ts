@@ -35,21 +35,26 @@ export function initSync(source?: BufferSource | WebAssembly.Module): void;
 export class TicketmaticSignError extends Error {
   name: "TicketmaticSignError";
   /**
-   * The input: "accessKey", "secretKey", "account", "baseUrl", "widget",
-   * "params", "timestamp", "query", "input" (all inputs of one call) or
-   * "options".
+   * The input, as the Rust crate names it in every face (SPEC section 7):
+   * "access_key", "secret_key", "account", "base_url", "widget", "params",
+   * "timestamp", "return_url", "signature", "output"; and this package's
+   * own "input" (all inputs of one call) and "options".
    */
   field: string;
   /**
-   * A stable code: "empty", "too_long", "invalid_byte", "dot_segment",
-   * "duplicate_name", "reserved_name", "timestamp_syntax", "invalid_date",
-   * "time_out_of_range", "bad_escape", "invalid_utf8", "too_large",
-   * "invalid_type", "invalid_utf16"; from return URLs also
-   * "bad_access_key", "signature_missing", "signature_mismatch".
+   * A stable code, the crate's: "empty", "too_long", "invalid_byte",
+   * "dot_segment", "duplicate_name", "reserved_name", "timestamp_syntax",
+   * "invalid_date", "time_out_of_range", "unsupported_scheme",
+   * "invalid_host", "user_info", "invalid_port", "bad_escape",
+   * "invalid_utf8", "no_query", "buffer_too_small"; from return URLs also
+   * "bad_access_key", "signature_missing", "signature_mismatch"; and this
+   * package's own "too_large", "invalid_type", "invalid_utf16".
    */
   reason: string;
-  /** For "params": the parameter's index; for "query": the byte offset where the problem starts. */
+  /** For "params": the parameter's index; for other inputs the byte offset where the problem starts. */
   position?: number;
+  /** For the crate's refusals: true when a return URL was read and is not signed by this key pair. */
+  verdict?: boolean;
 }
 
 /** Widget parameters: `[name, value]` pairs (order kept in the URL), a plain object, a `Map` or `URLSearchParams`. Numbers and booleans are signed as they print. */
@@ -61,7 +66,7 @@ export type WidgetParams =
 
 /**
  * When a request is made: Unix seconds (fractions are dropped), a `Date`, or
- * UTC text `"YYYY-MM-DDTHH:MM:SS"`. Leaving it out means now.
+ * UTC text `"YYYY-MM-DDTHH:MM:SS"` (a trailing `Z` is fine). Leaving it out means now.
  */
 export type Time = number | bigint | Date | string;
 
@@ -72,22 +77,37 @@ export interface SignerOptions {
   secretKey: string | Uint8Array;
   /** The account's short name (a URL path segment); "" for calls without an account. */
   account?: string;
-  /** Where widget URLs point; default "https://apps.ticketmatic.com". */
+  /**
+   * Where widget URLs point; default "https://apps.ticketmatic.com". `https://`
+   * or `http://`, a host, optional port and path; anything else is refused.
+   */
   baseUrl?: string;
+}
+
+/** A parameter of a verified return URL, decoded as it was verified. */
+export interface VerifiedParam {
+  readonly name: string;
+  readonly value: string;
+  /** false for `l` and `ordercode`: no signature covers them, so do not trust them as the others. */
+  readonly signed: boolean;
 }
 
 /** The result of `verifyReturnUrl`. */
 export type ReturnUrlVerdict =
-  | { valid: true }
+  | {
+      valid: true;
+      /** The parameters in the query's order, without `accesskey` and `signature`. */
+      params: ReadonlyArray<VerifiedParam>;
+    }
   | {
       valid: false;
       /** "invalid": well-formed, but not signed by this key pair (or changed); "malformed": the query cannot be decoded. */
       kind: "invalid" | "malformed";
-      /** "signature_mismatch", "signature_missing", "bad_access_key", or for malformed queries "bad_escape", "invalid_utf8", "duplicate_name". */
+      /** "signature_mismatch", "signature_missing", "bad_access_key", or for malformed URLs "no_query", "bad_escape", "invalid_utf8", "duplicate_name". */
       reason: string;
       /** The library's message, for people. */
       message: string;
-      /** Byte offset in the query where the problem starts, when there is one. */
+      /** Byte offset in the URL as given where the problem starts, when there is one. */
       position?: number;
     };
 

@@ -80,15 +80,19 @@ async function diagnoseHeader(signer, input, { now, hmacHex }) {
       causes: [{ id: "header-form", text: "The value must be exactly: TM-HMAC-SHA256 key=<access key> ts=<YYYY-MM-DDTHH:MM:SS> sign=<64 lower-case hex>, one space between parts." }],
     });
   }
+  const formCause = { id: "timestamp-form", text: "Timestamps are UTC, written YYYY-MM-DDTHH:MM:SS: no time zone, no 'Z', no fractions of a second." };
+  // Timestamp text elsewhere may end in 'Z' (SPEC 7), but the header's
+  // grammar has none (SPEC 1): the server refuses it.
+  if (input.ts.endsWith("Z")) {
+    return refused(kind, "timestamp: a header's ts is YYYY-MM-DDTHH:MM:SS, without 'Z'", { causes: [formCause] });
+  }
   let signedText, expectedHeader;
   try {
     signedText = signer.explainHeader(input.ts);
     expectedHeader = signer.authorization(input.ts);
   } catch (error) {
     const causes = [];
-    if (/Z$|[.+]|\d -|^\d{4}-\d\d-\d\d \d/.test(input.ts)) {
-      causes.push({ id: "timestamp-form", text: "Timestamps are UTC, written YYYY-MM-DDTHH:MM:SS: no time zone, no 'Z', no fractions of a second." });
-    }
+    if (/[.+]|\d -|^\d{4}-\d\d-\d\d \d/.test(input.ts)) causes.push(formCause);
     return refused(kind, error.message, { causes });
   }
   const expected = expectedHeader.slice(expectedHeader.lastIndexOf("=") + 1);

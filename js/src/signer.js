@@ -48,20 +48,21 @@ export class Signer {
       });
     }
     const { accessKey, secretKey, account = "", baseUrl } = options;
-    const secret = secretKey instanceof Uint8Array ? secretKey.slice() : utf8(secretKey, "secretKey");
+    const secret = secretKey instanceof Uint8Array ? secretKey.slice() : utf8(secretKey, "secret_key");
     this.#head = [
-      utf8(accessKey, "accessKey"),
+      utf8(accessKey, "access_key"),
       secret,
       utf8(account, "account"),
-      baseUrl === undefined ? EMPTY : utf8(baseUrl, "baseUrl"),
+      baseUrl === undefined ? EMPTY : utf8(baseUrl, "base_url"),
     ];
-    run(OP.CHECK, this.#head);
+    // The crate checks the inputs and says what it keeps of the base URL.
+    const keptBaseUrl = text(run(OP.CHECK, this.#head));
     /** The access key. */
     this.accessKey = accessKey;
     /** The account name ("" for calls without one). */
     this.account = account;
     /** The base URL of widget URLs, without a trailing "/". */
-    this.baseUrl = baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl.replace(/\/$/, "");
+    this.baseUrl = keptBaseUrl;
     Object.freeze(this);
   }
 
@@ -91,27 +92,39 @@ export class Signer {
   }
 
   /**
-   * Verifies a return URL (or its query string). Returns `{valid: true}`, or
-   * `{valid: false, kind, reason, message, position?}`: `kind` is "invalid"
-   * (a well-formed query that this signer did not sign) or "malformed" (one
-   * that cannot be decoded), `reason` the error's code.
+   * Verifies a return URL (or its query string). Returns `{valid: true,
+   * params}`: the parameters as the crate verified them (decoded, in the
+   * query's order, without `accesskey` and `signature`), each
+   * `{name, value, signed}`, `signed` false for `l` and `ordercode`, which
+   * no signature covers. Or `{valid: false, kind, reason, message,
+   * position?}`: `kind` is "invalid" (a well-formed query that this signer
+   * did not sign) or "malformed" (one that cannot be decoded), `reason` the
+   * error's code.
    */
   verifyReturnUrl(urlOrQuery) {
+    let bytes;
     try {
-      run(OP.VERIFY_RETURN_URL, [...this.#head, utf8(queryOf(urlOrQuery), "query")]);
-      return { valid: true };
+      bytes = run(OP.VERIFY_RETURN_URL, [...this.#head, utf8(urlText(urlOrQuery), "return_url")]);
     } catch (error) {
-      if (!(error instanceof TicketmaticSignError) || error.field !== "query") throw error;
-      const invalid = ["bad_access_key", "signature_missing", "signature_mismatch"].includes(error.reason);
-      const result = { valid: false, kind: invalid ? "invalid" : "malformed", reason: error.reason, message: error.message };
+      // The crate's verdicts, and its refusals of the URL itself; anything
+      // else (a wrong type, a URL too large for the module) is thrown.
+      const about = error instanceof TicketmaticSignError && (error.verdict || error.field === "return_url");
+      if (!about) throw error;
+      const result = {
+        valid: false,
+        kind: error.verdict ? "invalid" : "malformed",
+        reason: error.reason,
+        message: error.message,
+      };
       if (error.position !== undefined) result.position = error.position;
       return result;
     }
+    return { valid: true, params: verifiedParams(bytes) };
   }
 
   /** The text a return URL's signature should sign (what `verifyReturnUrl` compares). */
   explainReturnUrl(urlOrQuery) {
-    return text(run(OP.RETURN_URL_PAYLOAD, [...this.#head, utf8(queryOf(urlOrQuery), "query")]));
+    return text(run(OP.RETURN_URL_PAYLOAD, [...this.#head, utf8(urlText(urlOrQuery), "return_url")]));
   }
 
   #time(op, time) {
@@ -141,6 +154,26 @@ export class Signer {
     });
     return run(op, records, { count: pairs.length });
   }
+}
+
+/** The records of a verified return URL: name, value, then a byte 1 if signed. */
+function verifiedParams(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const params = [];
+  let at = 0;
+  const next = () => {
+    const len = view.getUint32(at, true);
+    const value = text(bytes.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+    return value;
+  };
+  while (at < bytes.length) {
+    const name = next();
+    const value = next();
+    params.push(Object.freeze({ name, value, signed: bytes[at] === 1 }));
+    at += 1;
+  }
+  return Object.freeze(params);
 }
 
 /** Parameters as [name, value] pairs: from an array of pairs, URLSearchParams, a Map or a plain object. */
@@ -175,13 +208,8 @@ function valueText(value) {
   return value;
 }
 
-/** The query of a URL (without the fragment), or the text itself if it is a query. */
-function queryOf(urlOrQuery) {
-  if (typeof URL !== "undefined" && urlOrQuery instanceof URL) return urlOrQuery.search.slice(1);
-  if (typeof urlOrQuery !== "string") return urlOrQuery; // refused by utf8()
-  const hash = urlOrQuery.indexOf("#");
-  const text = hash < 0 ? urlOrQuery : urlOrQuery.slice(0, hash);
-  const question = text.indexOf("?");
-  if (question >= 0) return text.slice(question + 1);
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? "" : text;
+/** A return URL as text: a `URL` object's `href`; strings go to the crate as they are. */
+function urlText(urlOrQuery) {
+  if (typeof URL !== "undefined" && urlOrQuery instanceof URL) return urlOrQuery.href;
+  return urlOrQuery; // a non-string is refused by utf8()
 }

@@ -28,16 +28,19 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * An error from the signing library, or an input it cannot take.
- * `field` names the input (as the API's option or argument is called),
- * `reason` is a stable code, `position` a parameter index or byte offset.
+ * `reason` is a stable code, `field` names the input, `position` is a
+ * parameter index or byte offset: the Rust crate's, the same in every face
+ * of it (SPEC section 7). `verdict` (for the crate's refusals) is true when
+ * a return URL or header was read and is not signed by this key.
  */
 export class TicketmaticSignError extends Error {
-  constructor(message, { field = "", reason = "", position } = {}) {
+  constructor(message, { field = "", reason = "", position, verdict } = {}) {
     super(message);
     this.name = "TicketmaticSignError";
     this.field = field;
     this.reason = reason;
     if (position !== undefined) this.position = position;
+    if (verdict !== undefined) this.verdict = verdict;
   }
 }
 
@@ -122,6 +125,7 @@ export function run(op, records, { count = 0, unixTime = 0n } = {}) {
       field,
       reason,
       position: position === 0 ? undefined : position - 1,
+      verdict: view.getUint32(pos + 4, true) === 1,
     });
   }
   throw new Error(`ticketmatic-sign: the module could not read the call (code ${result}); this is a bug`);

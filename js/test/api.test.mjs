@@ -98,9 +98,17 @@ test("return URLs: a full URL or a query; every verdict", () => {
   });
   const query =
     "orderid=2715&status=ok&accesskey=142dda885ec6024f934a40c1&signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658";
-  assert.deepEqual(signer.verifyReturnUrl(query), { valid: true });
-  assert.deepEqual(signer.verifyReturnUrl(`https://shop.example/done?${query}#top`), { valid: true });
-  assert.deepEqual(signer.verifyReturnUrl(new URL(`https://shop.example/done?${query}`)), { valid: true });
+  // The verified parameters, decoded as the crate verified them (SPEC 3).
+  const verified = {
+    valid: true,
+    params: [
+      { name: "orderid", value: "2715", signed: true },
+      { name: "status", value: "ok", signed: true },
+    ],
+  };
+  assert.deepEqual(signer.verifyReturnUrl(query), verified);
+  assert.deepEqual(signer.verifyReturnUrl(`https://shop.example/done?${query}#top`), verified);
+  assert.deepEqual(signer.verifyReturnUrl(new URL(`https://shop.example/done?${query}`)), verified);
   assert.equal(signer.explainReturnUrl(query), "142dda885ec6024f934a40c1cluborderid2715statusok");
   assert.deepEqual(signer.verifyReturnUrl(query.replace("2715", "2716")), {
     valid: false,
@@ -108,7 +116,13 @@ test("return URLs: a full URL or a query; every verdict", () => {
     reason: "signature_mismatch",
     message: "signature does not match what it signs",
   });
-  assert.equal(signer.verifyReturnUrl("https://shop.example/done").reason, "bad_access_key");
+  assert.deepEqual(signer.verifyReturnUrl("https://shop.example/done"), {
+    valid: false,
+    kind: "malformed",
+    reason: "no_query",
+    message: "return URL: a URL with no query ('?...'): nothing to verify",
+  });
+  assert.equal(signer.verifyReturnUrl("orderid=2715").reason, "bad_access_key");
   assert.equal(signer.verifyReturnUrl(query.replace(/&signature=.*/, "")).reason, "signature_missing");
   assert.deepEqual(signer.verifyReturnUrl(`${query}&x=%zz`), {
     valid: false,
@@ -118,7 +132,7 @@ test("return URLs: a full URL or a query; every verdict", () => {
     position: query.length + 3,
   });
   refuses(() => signer.explainReturnUrl("a=1&a=2"), {
-    field: "query",
+    field: "return_url",
     reason: "duplicate_name",
     position: 4,
     message: "query parameter at byte 4: its name appears more than once",
@@ -127,14 +141,15 @@ test("return URLs: a full URL or a query; every verdict", () => {
 
 test("the signer's inputs are checked when it is made", () => {
   refuses(() => new Signer({ ...DOC, accessKey: "abc\r\nX-Evil: 1" }), {
-    field: "accessKey",
+    field: "access_key",
     reason: "invalid_byte",
+    position: 3,
     message: "access key: byte 3 (0x0d) is not allowed: use visible ASCII without spaces",
   });
-  refuses(() => new Signer({ ...DOC, secretKey: "" }), { field: "secretKey", reason: "empty", message: "secret key: empty" });
-  refuses(() => new Signer({ ...DOC, secretKey: new Uint8Array(0) }), { field: "secretKey", reason: "empty" });
+  refuses(() => new Signer({ ...DOC, secretKey: "" }), { field: "secret_key", reason: "empty", message: "secret key: empty" });
+  refuses(() => new Signer({ ...DOC, secretKey: new Uint8Array(0) }), { field: "secret_key", reason: "empty" });
   refuses(() => new Signer({ ...DOC, accessKey: "k".repeat(65) }), {
-    field: "accessKey",
+    field: "access_key",
     reason: "too_long",
     message: "access key: 65 bytes long, at most 64 are allowed",
   });
@@ -149,11 +164,15 @@ test("the signer's inputs are checked when it is made", () => {
     message:
       "account name: byte 2 (0x2f) is not allowed: only the unreserved characters A-Z a-z 0-9 - . _ ~ are allowed",
   });
-  refuses(() => new Signer({ ...DOC, baseUrl: "https://x/?a" }), { field: "baseUrl", reason: "invalid_byte" });
+  refuses(() => new Signer({ ...DOC, baseUrl: "https://x/?a" }), { field: "base_url", reason: "invalid_byte", position: 10 });
+  // SPEC 7: refused, never rewritten.
+  refuses(() => new Signer({ ...DOC, baseUrl: "javascript:alert(1)" }), { field: "base_url", reason: "unsupported_scheme" });
+  refuses(() => new Signer({ ...DOC, baseUrl: "https://me:pw@x.com" }), { field: "base_url", reason: "user_info", position: 13 });
+  refuses(() => new Signer({ ...DOC, baseUrl: "http://x\r\n.com" }), { field: "base_url", reason: "invalid_byte", position: 8 });
   refuses(() => new Signer({ ...DOC, accessKey: 42 }), {
-    field: "accessKey",
+    field: "access_key",
     reason: "invalid_type",
-    message: "accessKey: expected a string, got number",
+    message: "access_key: expected a string, got number",
   });
   refuses(() => new Signer(), { field: "options", reason: "invalid_type" });
 });
@@ -196,6 +215,8 @@ test("timestamps out of range or malformed are refused", () => {
     message: "timestamp: not of the form YYYY-MM-DDTHH:MM:SS",
   });
   refuses(() => signer.authorization(NaN), { field: "timestamp", reason: "invalid_type" });
+  // SPEC 7: a trailing Z says UTC, as the bare form does.
+  assert.equal(signer.authorization("2017-07-29T16:40:46Z"), signer.authorization(1501346446));
   refuses(() => signer.authorization(new Date("nonsense")), { field: "timestamp", reason: "invalid_type" });
 });
 
@@ -206,7 +227,7 @@ test("inputs larger than the module's I/O area are refused, not cut", () => {
   const url = `${DEFAULT_BASE_URL}/widgets/myaccountname/w?a=${"%2F".repeat(6000)}&accesskey=azertyuiop&signature=${"0".repeat(64)}`;
   refuses(() => signer.widgetUrl("w", { a: "/".repeat(6000) }), {
     field: "output",
-    reason: "too_large",
+    reason: "buffer_too_small",
     message: `output buffer too small: ${url.length} bytes needed`,
   });
   // The largest input that fits still signs.

@@ -85,7 +85,7 @@ test("header mistakes: upper case, account left out, another key, local time, ba
   assert.deepEqual(ids(otherKey), ["wrong-key"]);
   const refused = await run(SPEC_HEADER.replace("16:40:46", "16:40:46Z"), API_KEYS);
   assert.equal(refused.verdict, "refused");
-  assert.equal(refused.message, "timestamp: not of the form YYYY-MM-DDTHH:MM:SS");
+  assert.equal(refused.message, "timestamp: a header's ts is YYYY-MM-DDTHH:MM:SS, without 'Z'");
   assert.deepEqual(ids(refused), ["timestamp-form"]);
   assert.equal((await run("TM-HMAC-SHA256 key=xyz", API_KEYS)).verdict, "refused");
 });

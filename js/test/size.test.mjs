@@ -1,5 +1,9 @@
 // The module's size budget: CI fails above it. Measured sizes are printed.
-// 26 KiB over the 26,054 bytes reached: it was 24 KiB over 23,449 until the
+// 30 KiB over the 30,014 bytes reached: it was 26 KiB over 26,043 until issue
+// 28 (one voice across every face) added, together 3,971 bytes, the base-URL
+// rule of SPEC section 7, the verified parameters verifyReturnUrl returns
+// (each about 1.3 KiB when measured alone) and the core's reason, field and
+// position in the error records; before that 24 KiB over 23,449 until the
 // owned signer and return-URL verification that takes whole URLs (issue 21)
 // added 2,605 bytes.
 import assert from "node:assert/strict";
@@ -7,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 
-const LIMIT = 26 * 1024;
+const LIMIT = 30 * 1024;
 
 test(`ticketmatic_sign.wasm is at most ${LIMIT} bytes`, () => {
   const bytes = readFileSync(new URL("../ticketmatic_sign.wasm", import.meta.url));

@@ -147,6 +147,18 @@ impl<'b> RecordWriter<'b> {
         self.raw(bytes)
     }
 
+    /// A record of the bytes `bytes` yields.
+    pub fn record_bytes(&mut self, bytes: impl Iterator<Item = u8>) -> Result<(), Failure> {
+        let start = self.len;
+        self.raw(&[0; 4])?;
+        for byte in bytes {
+            self.raw(&[byte])?;
+        }
+        let len = (self.len - start - 4) as u32;
+        self.out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+        Ok(())
+    }
+
     pub fn raw(&mut self, bytes: &[u8]) -> Result<(), Failure> {
         let at = self.len;
         self.len += put(self.out.get_mut(at..).ok_or(Failure::BadCall)?, bytes)?;

@@ -12,8 +12,9 @@
 //!
 //! `run` returns the output's length, or
 //! - `REFUSED` (-1): the crate refused the inputs; the area holds the error
-//!   as records: reason, field, message, then a `u32` position plus one
-//!   (0 when the error has none);
+//!   as records: reason, field, message (the core's `Error::reason`,
+//!   `Error::field`, `Error::message`), then a `u32` position plus one (0
+//!   when the error has none) and a `u32` 1 if the error is a verdict;
 //! - `BAD_CALL` (-2): the records could not be read (a bug on the caller's side).
 #![no_std]
 #![deny(unsafe_code)]
@@ -21,7 +22,7 @@
 mod error;
 mod io;
 
-use io::{call, Failure, Params, Records};
+use io::{call, Failure, Params, RecordWriter, Records};
 use ticketmatic_sign::{Signer, Timestamp};
 
 #[panic_handler]
@@ -59,7 +60,8 @@ fn timestamp(unix_time: i64, records: &mut Records<'_>) -> Result<Timestamp, Fai
 
 /// The operations of `run`: what it reads after the signer, and what it writes.
 pub mod op {
-    /// Nothing more; writes nothing (checks the signer's inputs).
+    /// Nothing more; checks the signer's inputs and writes the base URL as
+    /// the signer keeps it.
     pub const CHECK: u32 = 0;
     /// The timestamp; writes the `Authorization` header.
     pub const AUTHORIZATION: u32 = 1;
@@ -71,7 +73,10 @@ pub mod op {
     pub const WIDGET_PAYLOAD: u32 = 4;
     /// The widget name, then `count` name/value pairs; writes the widget URL.
     pub const WIDGET_URL: u32 = 5;
-    /// A return URL's query; writes nothing if it verifies.
+    /// A return URL's query; writes the verified parameters if it verifies,
+    /// in the query's order: for each, its decoded name and value as
+    /// records, then one byte, 1 if the signature covers it (not `l` or
+    /// `ordercode`).
     pub const VERIFY_RETURN_URL: u32 = 6;
     /// A return URL's query; writes the text its signature should sign.
     pub const RETURN_URL_PAYLOAD: u32 = 7;
@@ -88,7 +93,7 @@ pub extern "C" fn run(op: u32, count: usize, unix_time: i64, input_len: usize) -
     call(input_len, |mut records, out| {
         let signer = signer(&mut records)?;
         match op {
-            op::CHECK => Ok(0),
+            op::CHECK => io::put(out, signer.base_url().as_bytes()),
             op::AUTHORIZATION | op::AUTHORIZATION_PAYLOAD => {
                 let ts = timestamp(unix_time, &mut records)?;
                 Ok(if op == op::AUTHORIZATION {
@@ -111,8 +116,15 @@ pub extern "C" fn run(op: u32, count: usize, unix_time: i64, input_len: usize) -
                 Ok(signer.widget_url(widget, params, out)?.len())
             }
             op::VERIFY_RETURN_URL => {
-                signer.verify_return_url(records.next_str()?)?;
-                Ok(0)
+                let params = signer.verify_return_url(records.next_str()?)?;
+                let mut out = RecordWriter::new(out);
+                for param in params {
+                    for text in [param.name(), param.value()] {
+                        out.record_bytes(text.bytes())?;
+                    }
+                    out.raw(&[u8::from(param.is_signed())])?;
+                }
+                Ok(out.len())
             }
             op::RETURN_URL_PAYLOAD => {
                 Ok(signer.return_url_payload(records.next_str()?, out)?.len())

@@ -25,7 +25,13 @@ const shop = new Signer({
 });
 const returned =
   "https://shop.example/done?orderid=2715&status=ok&accesskey=142dda885ec6024f934a40c1&signature=313e4ce1ea0da73a2cf4b83d72f43c4ae832f3f0d66b6047d9892cef6f6f5658";
-assert.deepEqual(shop.verifyReturnUrl(returned), { valid: true });
+assert.deepEqual(shop.verifyReturnUrl(returned), {
+  valid: true,
+  params: [
+    { name: "orderid", value: "2715", signed: true },
+    { name: "status", value: "ok", signed: true },
+  ],
+});
 assert.equal(shop.verifyReturnUrl(returned.replace("2715", "2716")).reason, "signature_mismatch");
 
 assert.throws(() => new Signer({ accessKey: "abc\r\n", secretKey: "s", account: "a" }), TicketmaticSignError);
