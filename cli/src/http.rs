@@ -17,29 +17,6 @@ pub fn api_url(signer: &Signer, path: &str) -> String {
     format!("{}/api/1/{account}/{path}", signer.base_url())
 }
 
-/// The base URL, checked: `http` or `https`, a host, an optional port and
-/// path, nothing else (it is printed into widget URLs and sent requests).
-pub fn check_base_url(given: &str) -> Result<String, Failure> {
-    let refuse = |why: &str| Failure::usage(format!("--base-url {given}: {why}"));
-    let url = url::Url::parse(given).map_err(|e| refuse(&e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(refuse("use an http:// or https:// URL"));
-    }
-    if !url.has_host() {
-        return Err(refuse("no host"));
-    }
-    if url.query().is_some()
-        || url.fragment().is_some()
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return Err(refuse(
-            "no query, fragment or user name: scheme, host, port and path only",
-        ));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
 /// How long to wait for the server, shared by the commands that call it.
 #[derive(clap::Args, Clone, Copy)]
 pub struct Timeout {

@@ -202,13 +202,14 @@ fn run(cli: Cli) -> Result<String, Failure> {
         file: cli.credentials.as_deref(),
         profile: cli.profile.as_deref(),
     })?;
-    let base_url = http::check_base_url(&cli.base_url)?;
+    // The core's rule for base URLs (SPEC section 7): refused, never rewritten.
     let signer = Signer::new(
         &credentials.access_key,
         credentials.secret_key.as_bytes(),
         &credentials.account,
     )?
-    .with_base_url(&base_url)?;
+    .with_base_url(&cli.base_url)
+    .map_err(|e| Failure::usage(format!("--base-url {:?}: {e}", cli.base_url)))?;
 
     match command {
         Keyed::Time { timeout } => http::time(&signer, timeout),

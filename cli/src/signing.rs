@@ -41,7 +41,7 @@ fn parse_time(text: &str) -> Result<When, String> {
             .map_err(|_| Error::TimeOutOfRange)
             .and_then(Timestamp::from_unix)
     } else {
-        Timestamp::parse(text.strip_suffix('Z').unwrap_or(text))
+        Timestamp::parse(text)
     };
     parsed.map(When::At).map_err(|e| {
         format!(

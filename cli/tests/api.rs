@@ -178,16 +178,37 @@ fn refusals_print_the_servers_message_and_exit_1() {
 
 #[test]
 fn base_urls_are_checked() {
-    for (base, why) in [
-        ("not-a-url", "relative URL without a base"),
-        ("javascript:alert(1)", "use an http:// or https:// URL"),
-        ("https://x.example/?a=1", "no query, fragment or user name"),
+    // SPEC section 7: the core's rule, refused with its reason, never rewritten.
+    for (base, shown, why) in [
+        ("not-a-url", "\"not-a-url\"", "not https:// or http://"),
+        (
+            "javascript:alert(1)",
+            "\"javascript:alert(1)\"",
+            "not https:// or http://",
+        ),
+        (
+            "https://x.example/?a=1",
+            "\"https://x.example/?a=1\"",
+            "byte 18 (0x3f) is not allowed",
+        ),
+        (
+            "https://me@x.example",
+            "\"https://me@x.example\"",
+            "byte 10: user info (name@) is not allowed",
+        ),
+        // Shown escaped: a CR/LF given is neither echoed raw nor stripped.
+        (
+            "http://x\r\n.com",
+            "\"http://x\\r\\n.com\"",
+            "byte 8 (0x0d) is not allowed",
+        ),
     ] {
         let out = tm(&["--demo", "--base-url", base, "widget-url", "w"], &[]);
         assert_eq!(out.status.code(), Some(2), "{base}");
+        assert!(out.stdout.is_empty(), "{base}");
         let err = text(&out.stderr);
         assert!(
-            err.starts_with(&format!("tm: --base-url {base}: ")) && err.contains(why),
+            err.starts_with(&format!("tm: --base-url {shown}: base URL: ")) && err.contains(why),
             "{err}"
         );
     }

@@ -157,9 +157,8 @@ fn return_url(case: &Case) -> Result<Map<String, Value>, Error> {
     let query = case.text("query");
     let error_kind = match signer.verify_return_url(query) {
         Ok(_) => None,
-        Err(Error::BadAccessKey) => Some("bad_access_key"),
-        Err(Error::SignatureMissing) => Some("signature_missing"),
-        Err(Error::SignatureMismatch) => Some("signature_mismatch"),
+        // The vectors' error kinds are the core's reason codes.
+        Err(e) if e.is_verdict() => Some(e.reason().as_str()),
         Err(e) => return Err(e),
     };
     let payload = grown(|buf| signer.return_url_payload(query, buf))?;

@@ -4,7 +4,7 @@
 
 use hyper::StatusCode;
 use serde_json::{json, Value};
-use ticketmatic_sign::{Error, Signer};
+use ticketmatic_sign::Signer;
 
 use super::problem::Problem;
 use super::Keys;
@@ -31,14 +31,9 @@ pub fn check(keys: &Keys, account: &str, widget: &str, query: &str) -> Result<Va
         Ok(_) => {
             Ok(json!({"valid": true, "account": account, "widget": widget, "payload": payload}))
         }
-        Err(e @ (Error::BadAccessKey | Error::SignatureMissing | Error::SignatureMismatch)) => {
-            let kind = match e {
-                Error::BadAccessKey => "bad_access_key",
-                Error::SignatureMissing => "signature_missing",
-                _ => "signature_mismatch",
-            };
+        Err(e) if e.is_verdict() => {
             let mut problem = Problem::new(StatusCode::UNAUTHORIZED, format!("widget URL: {e}"))
-                .with("error_kind", kind);
+                .with("error_kind", e.reason().as_str());
             if let Some(payload) = payload {
                 problem = problem.with("expected_payload", payload);
             }
