@@ -164,7 +164,8 @@ typedef struct {
 
 // Looks up the secret key of an access key, for [`tm_verify_authorization`].
 // Gets the caller's `userdata` and the access key the header names
-// (`access_key_len` bytes of visible ASCII, not NUL-terminated). Returns
+// (`access_key_len` bytes of visible ASCII, not NUL-terminated: bytes, not
+// a C string, so that bindings such as PHP's FFI do not read it as one). Returns
 // `TM_OK` (0) with `*secret_out` and `*secret_len_out` set to the secret's
 // bytes, which must stay valid until `tm_verify_authorization` returns;
 // `TM_UNKNOWN_ACCESS_KEY` (34) for a key it does not know; any other value
@@ -172,7 +173,7 @@ typedef struct {
 // `tm_verify_authorization` returns as `TM_LOOKUP_FAILED`. Called at most
 // once per verification, on the calling thread; it must not unwind.
 typedef uint32_t (*tm_secret_lookup)(void *userdata,
-                                     const char *access_key,
+                                     const uint8_t *access_key,
                                      size_t access_key_len,
                                      const uint8_t **secret_out,
                                      size_t *secret_len_out);

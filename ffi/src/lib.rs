@@ -49,7 +49,8 @@ const _: () = assert!(TM_DEFAULT_WINDOW_SECS == ticketmatic_sign::DEFAULT_WINDOW
 
 /// Looks up the secret key of an access key, for [`tm_verify_authorization`].
 /// Gets the caller's `userdata` and the access key the header names
-/// (`access_key_len` bytes of visible ASCII, not NUL-terminated). Returns
+/// (`access_key_len` bytes of visible ASCII, not NUL-terminated: bytes, not
+/// a C string, so that bindings such as PHP's FFI do not read it as one). Returns
 /// `TM_OK` (0) with `*secret_out` and `*secret_len_out` set to the secret's
 /// bytes, which must stay valid until `tm_verify_authorization` returns;
 /// `TM_UNKNOWN_ACCESS_KEY` (34) for a key it does not know; any other value
@@ -59,7 +60,7 @@ const _: () = assert!(TM_DEFAULT_WINDOW_SECS == ticketmatic_sign::DEFAULT_WINDOW
 pub type tm_secret_lookup = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
-        access_key: *const c_char,
+        access_key: *const u8,
         access_key_len: usize,
         secret_out: *mut *const u8,
         secret_len_out: *mut usize,

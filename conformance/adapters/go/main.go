@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"ticketmatic-sign/conformance/adapters/go/tmsign"
@@ -30,6 +31,9 @@ type Case struct {
 	Widget    string       `json:"widget"`
 	Params    [][2]string  `json:"params"`
 	Query     string       `json:"query"`
+	Header    string       `json:"header"`
+	NowUnix   json.Number  `json:"now_unix"`
+	Window    json.Number  `json:"window_secs"`
 }
 
 var verdicts = map[tmsign.Result]string{
@@ -38,7 +42,40 @@ var verdicts = map[tmsign.Result]string{
 	tmsign.SignatureMismatch: "signature_mismatch",
 }
 
+var headerVerdicts = map[tmsign.Result]string{
+	tmsign.MalformedAuthorization: "malformed",
+	tmsign.UnknownAccessKey:       "unknown_access_key",
+	tmsign.SignatureMismatch:      "signature_mismatch",
+	tmsign.TimestampOutsideWindow: "timestamp_outside_window",
+}
+
+// checkHeader runs an authorization_check case: a server verifying a header.
+func checkHeader(c *Case) (map[string]any, error) {
+	now, err := c.NowUnix.Int64()
+	if err != nil {
+		return nil, &tmsign.Refused{Message: "now_unix: not a 64-bit integer"}
+	}
+	window, err := strconv.ParseUint(c.Window.String(), 10, 32)
+	if err != nil {
+		return nil, &tmsign.Refused{Message: "window_secs: not a 32-bit unsigned integer"}
+	}
+	secretFor := func(key string) ([]byte, bool) {
+		return []byte(c.SecretKey), key == c.AccessKey
+	}
+	code, err := tmsign.VerifyAuthorization(c.Header, c.Account, now, uint32(window), secretFor)
+	if err != nil {
+		return nil, err
+	}
+	if code == tmsign.OK {
+		return map[string]any{"valid": true}, nil
+	}
+	return map[string]any{"valid": false, "error_kind": headerVerdicts[code]}, nil
+}
+
 func run(c *Case) (map[string]any, error) {
+	if c.Kind == "authorization_check" {
+		return checkHeader(c)
+	}
 	s, err := tmsign.NewSigner(c.AccessKey, c.SecretKey, c.Account)
 	if err != nil {
 		return nil, err
@@ -126,7 +163,7 @@ func main() {
 					"language": "Go",
 					"version":  runtime.Version(),
 				},
-				"kinds": []string{"authorization", "widget", "return_url"},
+				"kinds": []string{"authorization", "widget", "return_url", "authorization_check"},
 			}
 		default:
 			output, err := run(&message.Case)

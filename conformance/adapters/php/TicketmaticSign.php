@@ -33,6 +33,61 @@ final class TicketmaticSign
     }
 }
 
+/**
+ * Verifies API requests' Authorization headers, for PHP servers: the
+ * secret of the header's access key comes from `$secretFor` (null for a key
+ * it does not know), called through the C ABI's key lookup callback.
+ */
+final class HeaderVerifier
+{
+    private FFI $ffi;
+    /** The C callback, made once (each FFI closure costs a trampoline). */
+    private $lookup;
+    /** The secret of the current call, in C memory until the call returns. */
+    private $secret = null;
+    /** @var callable(string): ?string */
+    private $secretFor;
+    private $error;
+
+    public function __construct(TicketmaticSign $tm, callable $secretFor)
+    {
+        $this->ffi = $tm->ffi;
+        $this->secretFor = $secretFor;
+        $this->error = $this->ffi->new('tm_error');
+        $this->lookup = function ($userdata, $key, $keyLen, $secretOut, $secretLenOut): int {
+            $secret = ($this->secretFor)(FFI::string($key, $keyLen));
+            if ($secret === null) {
+                return $this->ffi->TM_UNKNOWN_ACCESS_KEY;
+            }
+            $this->secret = $this->ffi->new('uint8_t[' . max(1, strlen($secret)) . ']');
+            FFI::memcpy($this->secret, $secret, strlen($secret));
+            $secretOut[0] = $this->ffi->cast('const uint8_t*', FFI::addr($this->secret));
+            $secretLenOut[0] = strlen($secret);
+            return 0;
+        };
+    }
+
+    /**
+     * TM_OK (0), or the verdict: TM_MALFORMED_AUTHORIZATION,
+     * TM_UNKNOWN_ACCESS_KEY, TM_SIGNATURE_MISMATCH or
+     * TM_TIMESTAMP_OUTSIDE_WINDOW (answer 401); anything else is a Refused.
+     */
+    public function verify(string $header, string $account, int $now, int $windowSecs = 1800): int
+    {
+        $code = $this->ffi->tm_verify_authorization(
+            $header, strlen($header), $account, strlen($account), $now, $windowSecs,
+            $this->lookup, null, FFI::addr($this->error),
+        );
+        $this->secret = null;
+        $verdicts = [0, $this->ffi->TM_MALFORMED_AUTHORIZATION, $this->ffi->TM_UNKNOWN_ACCESS_KEY,
+            $this->ffi->TM_SIGNATURE_MISMATCH, $this->ffi->TM_TIMESTAMP_OUTSIDE_WINDOW];
+        if (!in_array($code, $verdicts, true)) {
+            throw new Refused($code, FFI::string($this->error->message, $this->error->message_len));
+        }
+        return $code;
+    }
+}
+
 /** A refusal by the library: its code and message. */
 final class Refused extends Exception
 {

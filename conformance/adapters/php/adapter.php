@@ -26,6 +26,14 @@ $verdicts = [
     $ffi->TM_SIGNATURE_MISMATCH => 'signature_mismatch',
 ];
 
+$headerVerdicts = [
+    0 => null,
+    $ffi->TM_MALFORMED_AUTHORIZATION => 'malformed',
+    $ffi->TM_UNKNOWN_ACCESS_KEY => 'unknown_access_key',
+    $ffi->TM_SIGNATURE_MISMATCH => 'signature_mismatch',
+    $ffi->TM_TIMESTAMP_OUTSIDE_WINDOW => 'timestamp_outside_window',
+];
+
 $kinds = [
     'authorization' => function (array $c) use ($tm, $ffi): array {
         $signer = new Signer($tm, $c['access_key'], $c['secret_key'], $c['account']);
@@ -64,6 +72,14 @@ $kinds = [
         return $code === 0
             ? ['valid' => true, 'payload' => $payload]
             : ['valid' => false, 'error_kind' => $verdicts[$code], 'payload' => $payload];
+    },
+    'authorization_check' => function (array $c) use ($tm, $headerVerdicts): array {
+        $verifier = new HeaderVerifier($tm, fn (string $key) => $key === $c['access_key'] ? $c['secret_key'] : null);
+        if (!is_int($c['now_unix']) || !is_int($c['window_secs']) || $c['window_secs'] < 0 || $c['window_secs'] > 0xFFFFFFFF) {
+            throw new Refused(0, 'now_unix or window_secs: outside what the C ABI takes');
+        }
+        $code = $verifier->verify($c['header'], $c['account'], $c['now_unix'], $c['window_secs']);
+        return $code === 0 ? ['valid' => true] : ['valid' => false, 'error_kind' => $headerVerdicts[$code]];
     },
 ];
 

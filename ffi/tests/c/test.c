@@ -182,11 +182,11 @@ struct keys {
     char seen[80];
 };
 
-static uint32_t lookup(void *userdata, const char *key, size_t key_len,
+static uint32_t lookup(void *userdata, const uint8_t *key, size_t key_len,
                        const uint8_t **secret_out, size_t *secret_len_out) {
     struct keys *keys = userdata;
     keys->calls++;
-    snprintf(keys->seen, sizeof keys->seen, "%.*s", (int)key_len, key);
+    snprintf(keys->seen, sizeof keys->seen, "%.*s", (int)key_len, (const char *)key);
     if (keys->answer != TM_OK) return keys->answer;
     if (key_len != strlen(keys->key) || memcmp(key, keys->key, key_len) != 0) return TM_UNKNOWN_ACCESS_KEY;
     *secret_out = (const uint8_t *)keys->secret;

@@ -12,10 +12,13 @@ package tmsign
 #cgo LDFLAGS: ${SRCDIR}/../../../../target/ffi/libticketmatic_sign.a -lm -ldl -lpthread
 #include <stdlib.h>
 #include "ticketmatic_sign.h"
+// The exported Go function below, as C sees it (tm_secret_lookup).
+extern uint32_t tmsignLookup(void *, uint8_t *, size_t, uint8_t **, size_t *);
 */
 import "C"
 
 import (
+	"runtime/cgo"
 	"unsafe"
 )
 
@@ -216,3 +219,65 @@ func ParseTimestamp(text string) (int64, error) {
 
 // Version is the library's version.
 func Version() string { return C.GoString(C.tm_version()) }
+
+// Verdicts of VerifyAuthorization.
+const (
+	MalformedAuthorization        = C.TM_MALFORMED_AUTHORIZATION
+	UnknownAccessKey              = C.TM_UNKNOWN_ACCESS_KEY
+	TimestampOutsideWindow        = C.TM_TIMESTAMP_OUTSIDE_WINDOW
+	DefaultWindowSecs      uint32 = C.TM_DEFAULT_WINDOW_SECS
+)
+
+// lookup is what the C callback reaches through its userdata: the caller's
+// function, and the secret it found, copied into C memory (C may not keep
+// a Go pointer) until VerifyAuthorization returns.
+type lookup struct {
+	secretFor func(accessKey string) (secret []byte, ok bool)
+	secret    unsafe.Pointer
+}
+
+//export tmsignLookup
+func tmsignLookup(userdata unsafe.Pointer, key *C.uint8_t, keyLen C.size_t, secretOut **C.uint8_t, secretLenOut *C.size_t) C.uint32_t {
+	l := cgo.Handle(*(*C.uintptr_t)(userdata)).Value().(*lookup)
+	secret, ok := l.secretFor(C.GoStringN((*C.char)(unsafe.Pointer(key)), C.int(keyLen)))
+	if !ok {
+		return C.TM_UNKNOWN_ACCESS_KEY
+	}
+	l.secret = C.CBytes(secret)
+	*secretOut = (*C.uint8_t)(l.secret)
+	*secretLenOut = C.size_t(len(secret))
+	return C.TM_OK
+}
+
+// VerifyAuthorization verifies an API request's Authorization header for a
+// Go server: account is the request path's account ("" for _), now the
+// server's clock in Unix seconds, secretFor looks up an access key's secret.
+// It returns OK or the verdict (MalformedAuthorization, UnknownAccessKey,
+// SignatureMismatch, TimestampOutsideWindow: answer 401), or a *Refused for
+// inputs the library cannot take.
+func VerifyAuthorization(header, account string, now int64, windowSecs uint32,
+	secretFor func(accessKey string) ([]byte, bool)) (Result, error) {
+	var t cText
+	defer t.free()
+	h, hLen := t.add(header)
+	a, aLen := t.add(account)
+	l := &lookup{secretFor: secretFor}
+	handle := cgo.NewHandle(l)
+	defer handle.Delete()
+	// The handle travels in C memory: userdata is a pointer to it.
+	userdata := C.malloc(C.size_t(unsafe.Sizeof(C.uintptr_t(0))))
+	defer C.free(userdata)
+	*(*C.uintptr_t)(userdata) = C.uintptr_t(handle)
+	var e C.tm_error
+	code := C.tm_verify_authorization(h, hLen, a, aLen, C.int64_t(now), C.uint32_t(windowSecs),
+		C.tm_secret_lookup(C.tmsignLookup), userdata, &e)
+	if l.secret != nil {
+		C.free(l.secret)
+	}
+	switch code {
+	case C.TM_OK, C.TM_MALFORMED_AUTHORIZATION, C.TM_UNKNOWN_ACCESS_KEY,
+		C.TM_SIGNATURE_MISMATCH, C.TM_TIMESTAMP_OUTSIDE_WINDOW:
+		return code, nil
+	}
+	return code, refused(code, &e)
+}
