@@ -18,6 +18,9 @@ Exit status:
 pub struct Failure {
     pub message: String,
     pub exit: u8,
+    /// The core's refusal behind it, if any: its reason code, field and
+    /// position are printed under the message, as every face reports them.
+    pub reason: Option<Error>,
 }
 
 impl Failure {
@@ -26,6 +29,7 @@ impl Failure {
         Failure {
             message: message.into(),
             exit: 1,
+            reason: None,
         }
     }
 
@@ -34,6 +38,7 @@ impl Failure {
         Failure {
             message: message.into(),
             exit: 2,
+            reason: None,
         }
     }
 
@@ -43,6 +48,7 @@ impl Failure {
         Failure {
             message: String::new(),
             exit: 0,
+            reason: None,
         }
     }
 
@@ -51,14 +57,37 @@ impl Failure {
         Failure {
             message: message.into(),
             exit: 3,
+            reason: None,
         }
+    }
+}
+
+impl Failure {
+    /// The same failure, caused by the core's refusal `e`.
+    pub fn because(mut self, e: Error) -> Failure {
+        self.reason = Some(e);
+        self
+    }
+
+    /// What standard error shows: `tm: MESSAGE`, and for a refusal of the
+    /// core a line with its reason code, field and position (SPEC section 7).
+    pub fn report(&self) -> String {
+        let mut text = format!("tm: {}\n", self.message);
+        if let Some(e) = self.reason {
+            text += &format!("  reason: {} (field {}", e.reason(), e.field().name());
+            if let Some(position) = e.position() {
+                text += &format!(", position {position}");
+            }
+            text += ")\n";
+        }
+        text
     }
 }
 
 /// Inputs the core crate refused are usage errors.
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        Failure::usage(e.to_string())
+        Failure::usage(e.to_string()).because(e)
     }
 }
 

@@ -158,7 +158,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             if !failure.message.is_empty() {
                 // Nowhere is left to report a failure to show this one.
-                let _ = output::stderr(&format!("tm: {}\n", failure.message));
+                let _ = output::stderr(&failure.report());
             }
             ExitCode::from(failure.exit)
         }
@@ -178,6 +178,7 @@ fn parse() -> Result<Cli, Failure> {
             _ => Failure {
                 message: String::new(),
                 exit,
+                reason: None,
             },
         }
     })
@@ -209,7 +210,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
         &credentials.account,
     )?
     .with_base_url(&cli.base_url)
-    .map_err(|e| Failure::usage(format!("--base-url {:?}: {e}", cli.base_url)))?;
+    .map_err(|e| Failure::usage(format!("--base-url {:?}: {e}", cli.base_url)).because(e))?;
 
     match command {
         Keyed::Time { timeout } => http::time(&signer, timeout),

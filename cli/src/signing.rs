@@ -10,8 +10,10 @@ use crate::Failure;
 pub struct HeaderArgs {
     /// The request time (UTC): now, Unix seconds, or YYYY-MM-DDTHH:MM:SS (a
     /// trailing Z is fine) [default: now]
-    #[arg(long, value_name = "TIME", value_parser = parse_time, allow_hyphen_values = true)]
-    at: Option<When>,
+    // Read when the command runs, not by clap: a refusal of the core then
+    // reports its reason code like every other.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    at: Option<String>,
 }
 
 #[derive(Args)]
@@ -30,7 +32,7 @@ enum When {
     At(Timestamp),
 }
 
-fn parse_time(text: &str) -> Result<When, String> {
+fn parse_time(text: &str) -> Result<When, Failure> {
     if text == "now" {
         return Ok(When::Now);
     }
@@ -44,10 +46,11 @@ fn parse_time(text: &str) -> Result<When, String> {
         Timestamp::parse(text)
     };
     parsed.map(When::At).map_err(|e| {
-        format!(
-            "{e}; give now, Unix seconds (1795426016) or YYYY-MM-DDTHH:MM:SS in UTC \
-             (2026-11-23T09:26:56, a trailing Z is fine)"
-        )
+        Failure::usage(format!(
+            "--at {text:?}: {e}; give now, Unix seconds (1795426016) or \
+             YYYY-MM-DDTHH:MM:SS in UTC (2026-11-23T09:26:56, a trailing Z is fine)"
+        ))
+        .because(e)
     })
 }
 
@@ -60,7 +63,11 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 
 impl HeaderArgs {
     fn time(&self) -> Result<Timestamp, Failure> {
-        match self.at.unwrap_or(When::Now) {
+        let when = match &self.at {
+            Some(text) => parse_time(text)?,
+            None => When::Now,
+        };
+        match when {
             When::Now => Ok(Timestamp::now()?),
             When::At(ts) => Ok(ts),
         }
@@ -134,8 +141,9 @@ fn refusal(signer: &Signer, given: &str, e: Error) -> Failure {
                 "the query's accesskey is '{key}', this signer's is '{}'",
                 signer.access_key()
             ),
-        }),
-        Error::SignatureMissing => Failure::no(e.to_string()),
+        })
+        .because(e),
+        Error::SignatureMissing => Failure::no(e.to_string()).because(e),
         Error::SignatureMismatch => {
             let payload = grown(|buf| signer.return_url_payload(given, buf)).unwrap_or_default();
             Failure::no(format!(
@@ -144,8 +152,9 @@ fn refusal(signer: &Signer, given: &str, e: Error) -> Failure {
                  pair; tm explain return-url shows both)",
                 parameter(given, "signature").unwrap_or_default()
             ))
+            .because(e)
         }
-        other => Failure::usage(other.to_string()),
+        other => other.into(),
     }
 }
 
@@ -166,7 +175,8 @@ fn about_params(e: Error, params: &[(String, String)]) -> Failure {
             "parameter {} of {}, {name}={value}: {reason}",
             index + 1,
             params.len()
-        )),
+        ))
+        .because(e),
         None => e.into(),
     }
 }

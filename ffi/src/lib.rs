@@ -79,8 +79,9 @@ pub extern "C" fn tm_version() -> *const c_char {
 }
 
 /// Makes a signer for this access key, secret key (any bytes) and account
-/// name, with widget URLs under `base_url` (NULL or length 0: the default,
-/// `https://apps.ticketmatic.com`). On success `*signer_out` holds the new
+/// name, with widget URLs under `base_url` (NULL: the default,
+/// `https://apps.ticketmatic.com`; any text given, even empty, must be a base
+/// URL, SPEC section 7). On success `*signer_out` holds the new
 /// signer, which the caller frees with [`tm_signer_free`]; on failure it is
 /// set to NULL.
 ///
@@ -113,11 +114,11 @@ pub unsafe extern "C" fn tm_signer_new(
             bytes(secret_key, secret_key_len, tm_field::TM_FIELD_SECRET_KEY)?,
             text(account, account_len, tm_field::TM_FIELD_ACCOUNT)?,
         )?;
-        let base_url = text(base_url, base_url_len, tm_field::TM_FIELD_BASE_URL)?;
-        let signer = if base_url.is_empty() {
+        // NULL says "not given"; any text given, even empty, is the core's to judge.
+        let signer = if base_url.is_null() {
             signer
         } else {
-            signer.with_base_url(base_url)?
+            signer.with_base_url(text(base_url, base_url_len, tm_field::TM_FIELD_BASE_URL)?)?
         };
         *out = Box::into_raw(Box::new(tm_signer(signer)));
         Ok(())

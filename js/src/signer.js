@@ -9,8 +9,6 @@ export { TicketmaticSignError };
 /** Where widget URLs point unless `baseUrl` says otherwise. */
 export const DEFAULT_BASE_URL = "https://apps.ticketmatic.com";
 
-const EMPTY = new Uint8Array(0);
-
 /** Instantiates the module from bytes, a `WebAssembly.Module` or a `Response`. */
 export async function instantiate(source) {
   source = await source;
@@ -53,7 +51,7 @@ export class Signer {
       utf8(accessKey, "access_key"),
       secret,
       utf8(account, "account"),
-      baseUrl === undefined ? EMPTY : utf8(baseUrl, "base_url"),
+      utf8(baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl, "base_url"),
     ];
     // The crate checks the inputs and says what it keeps of the base URL.
     const keptBaseUrl = text(run(OP.CHECK, this.#head));

@@ -231,7 +231,8 @@ test("inputs larger than the module's I/O area are refused, not cut", () => {
     message: `output buffer too small: ${url.length} bytes needed`,
   });
   // The largest input that fits still signs.
-  const value = "v".repeat(16 * 1024 - 4 * 6 - "azertyuiopqsdfghjklmmyaccountnamea".length);
+  // Six records (key, secret, account, base URL, name, value), each with its 4-byte length.
+  const value = "v".repeat(16 * 1024 - 4 * 6 - `azertyuiopqsdfghjklmmyaccountname${DEFAULT_BASE_URL}a`.length);
   assert.equal(signer.widgetSignature({ a: value }), hmac("qsdfghjklm", `azertyuiopmyaccountnamea${value}`));
 });
 

@@ -7,7 +7,8 @@
 //! bytes) as records, each a little-endian `u32` length followed by that many
 //! bytes, calls `run` with an operation code and the length written, and reads the output back from
 //! the start of the area. The records start with the signer's: access key,
-//! secret key (any bytes), account, base URL (empty for the default); then
+//! secret key (any bytes), account, base URL (the JavaScript side sends the
+//! default when none is given); then
 //! come the operation's (see [`op`]).
 //!
 //! `run` returns the output's length, or
@@ -36,12 +37,7 @@ fn signer(records: &mut Records<'_>) -> Result<Signer, Failure> {
     let secret = records.next_bytes()?;
     let account = records.next_str()?;
     let base_url = records.next_str()?;
-    let signer = Signer::new(access_key, secret, account)?;
-    Ok(if base_url.is_empty() {
-        signer
-    } else {
-        signer.with_base_url(base_url)?
-    })
+    Ok(Signer::new(access_key, secret, account)?.with_base_url(base_url)?)
 }
 
 /// `unix_time` that says a record of timestamp text follows: no time the

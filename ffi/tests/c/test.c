@@ -170,6 +170,8 @@ static void test_base_url(void) {
             TM_INVALID_PORT, TM_FIELD_BASE_URL);
     REFUSED(tm_signer_new(S("key"), secret, 1, S("club"), S("https://x.com/?a=1"), &signer, error),
             TM_INVALID_BYTE, TM_FIELD_BASE_URL);
+    /* NULL is "not given"; an empty text given is refused like any other. */
+    REFUSED(tm_signer_new(S("key"), secret, 1, S("club"), "", 0, &signer, error), TM_EMPTY, TM_FIELD_BASE_URL);
     CHECK(tm_signer_new(S("key"), secret, 1, S("club"), S("http://127.0.0.1:8080/tm/"), &signer, NULL) == TM_OK);
     tm_signer_free(signer);
 }
