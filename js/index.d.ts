@@ -105,6 +105,8 @@ export type ReturnUrlVerdict =
       kind: "invalid" | "malformed";
       /** "signature_mismatch", "signature_missing", "bad_access_key", or for malformed URLs "no_query", "bad_escape", "invalid_utf8", "duplicate_name". */
       reason: string;
+      /** "return_url", or "signature" for "signature_mismatch" (the crate's field). */
+      field: string;
       /** The library's message, for people. */
       message: string;
       /** Byte offset in the URL as given where the problem starts, when there is one. */

@@ -16,7 +16,7 @@ python3 -m venv "$VENV"
 ls -l "$WHEELS"
 # From outside the source tree, so that only the installed package is imported.
 cd "$ROOT/target"
-"$VENV/bin/pytest" -q -p no:cacheprovider "$ROOT/python/tests"
+"$VENV/bin/pytest" -q -s -p no:cacheprovider "$ROOT/python/tests"
 "$VENV/bin/mypy" --strict --no-incremental "$ROOT/python/tests/usage.py"
 "$VENV/bin/python" -m mypy.stubtest ticketmatic_sign
 "$VENV/bin/python" "$ROOT/python/tests/usage.py" >/dev/null

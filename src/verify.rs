@@ -387,8 +387,8 @@ impl Signer {
     ///    else [`Error::SignatureMismatch`]. Signatures are lower-case hex: an
     ///    upper-case one does not match.
     ///
-    /// Only the last two are verdicts on the URL; the others say it is not a
-    /// return URL that can be read. The parameters come back as they lie in
+    /// Steps 2 to 4 are verdicts on the URL ([`Error::is_verdict`]); the
+    /// others say it is not a return URL that can be read. The parameters come back as they lie in
     /// `url`, decoded when read ([`ReturnParams`]), without `accesskey` and
     /// `signature`.
     ///

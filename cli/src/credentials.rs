@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ticketmatic_sign::{Error, Field, Signer};
+use ticketmatic_sign::{Field, Signer};
 
 use crate::Failure;
 
@@ -180,37 +180,16 @@ impl Credentials {
         Self::checked(account, key, secret)
     }
 
-    /// Checks the values as the signer will, naming the source of a bad one.
+    /// Checks the values by the signer's own rules (an empty account is
+    /// allowed: account-less calls), naming the source of a bad one.
     fn checked(account: Value, key: Value, secret: Value) -> Result<Self, Failure> {
-        for value in [&account, &key, &secret] {
-            if value.text.is_empty() {
-                let hint = if value.origin.contains("TM_ACCOUNT") {
-                    " (account-less calls: tm api /api/1/_/...)"
-                } else {
-                    ""
-                };
-                return Err(Failure::usage(format!("{}: empty{hint}", value.origin)));
-            }
-        }
         if let Err(e) = Signer::new(&key.text, secret.text.as_bytes(), &account.text) {
-            let origin = match e {
-                Error::InvalidByte {
-                    field: Field::Account,
-                    ..
-                }
-                | Error::TooLong {
-                    field: Field::Account,
-                    ..
-                }
-                | Error::DotSegment(Field::Account) => &account.origin,
-                Error::InvalidByte {
-                    field: Field::SecretKey,
-                    ..
-                }
-                | Error::Empty(Field::SecretKey) => &secret.origin,
+            let origin = match e.field() {
+                Field::Account => &account.origin,
+                Field::SecretKey => &secret.origin,
                 _ => &key.origin,
             };
-            return Err(Failure::usage(format!("{origin}: {e}")));
+            return Err(Failure::usage(format!("{origin}: {e}")).because(e));
         }
         Ok(Credentials {
             account: account.text,

@@ -107,8 +107,12 @@ fn file_errors_name_the_file_and_line() {
             format!("{shown}:1: TM_ACCOUNT: account name: byte 2 (0x2f) is not allowed"),
         ),
         (
-            "TM_ACCOUNT=\nTM_ACCESS_KEY=k\nTM_SECRET_KEY=s\n",
-            format!("{shown}:1: TM_ACCOUNT: empty"),
+            "TM_ACCOUNT=a\nTM_ACCESS_KEY=\nTM_SECRET_KEY=s\n",
+            format!("{shown}:2: TM_ACCESS_KEY: access key: empty"),
+        ),
+        (
+            "TM_ACCOUNT=a\nTM_ACCESS_KEY=k\nTM_SECRET_KEY=\n",
+            format!("{shown}:3: TM_SECRET_KEY: secret key: empty"),
         ),
         (
             "TM_ACCOUNT=a\nTM_ACCESS_KEY=k\n",
@@ -126,16 +130,29 @@ fn file_errors_name_the_file_and_line() {
 
 #[test]
 fn environment_values_are_checked_too() {
-    fails(
-        &tm(
-            &["header"],
-            &[
-                ("TM_ACCOUNT", ""),
-                ("TM_ACCESS_KEY", "k"),
-                ("TM_SECRET_KEY", "s"),
-            ],
+    // An empty account is the crate's account-less signer (SPEC section 1):
+    // a header signs an empty account name; a widget URL needs one.
+    let no_account = [
+        ("TM_ACCOUNT", ""),
+        ("TM_ACCESS_KEY", "xyz"),
+        ("TM_SECRET_KEY", "xyz"),
+    ];
+    let out = tm(&["header", "--at", "2017-07-29T16:40:46"], &no_account);
+    // HMAC-SHA256("xyz", "xyz" + "" + "2017-07-29T16:40:46"), by Python's hmac.
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (
+            Some(0),
+            "TM-HMAC-SHA256 key=xyz ts=2017-07-29T16:40:46 \
+             sign=bd6c218cf4f50a1859a993e2c0d906dcda94308f218560f3945f2bbe4904614e\n"
+                .into()
         ),
-        "TM_ACCOUNT: empty (account-less calls: tm api /api/1/_/...)",
+        "{}",
+        text(&out.stderr)
+    );
+    fails(
+        &tm(&["widget-url", "w"], &no_account),
+        "account name: empty, but a widget URL needs it as a path segment",
     );
     fails(
         &tm(&["header"], &[("TM_ACCOUNT", "a"), ("TM_ACCESS_KEY", "k")]),

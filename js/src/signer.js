@@ -94,10 +94,10 @@ export class Signer {
    * params}`: the parameters as the crate verified them (decoded, in the
    * query's order, without `accesskey` and `signature`), each
    * `{name, value, signed}`, `signed` false for `l` and `ordercode`, which
-   * no signature covers. Or `{valid: false, kind, reason, message,
+   * no signature covers. Or `{valid: false, kind, reason, field, message,
    * position?}`: `kind` is "invalid" (a well-formed query that this signer
-   * did not sign) or "malformed" (one that cannot be decoded), `reason` the
-   * error's code.
+   * did not sign) or "malformed" (one that cannot be decoded); `reason`,
+   * `field` and `position` are the crate's, as for every refusal.
    */
   verifyReturnUrl(urlOrQuery) {
     let bytes;
@@ -112,6 +112,7 @@ export class Signer {
         valid: false,
         kind: error.verdict ? "invalid" : "malformed",
         reason: error.reason,
+        field: error.field,
         message: error.message,
       };
       if (error.position !== undefined) result.position = error.position;

@@ -114,12 +114,14 @@ test("return URLs: a full URL or a query; every verdict", () => {
     valid: false,
     kind: "invalid",
     reason: "signature_mismatch",
+    field: "signature",
     message: "signature does not match what it signs",
   });
   assert.deepEqual(signer.verifyReturnUrl("https://shop.example/done"), {
     valid: false,
     kind: "malformed",
     reason: "no_query",
+    field: "return_url",
     message: "return URL: a URL with no query ('?...'): nothing to verify",
   });
   assert.equal(signer.verifyReturnUrl("orderid=2715").reason, "bad_access_key");
@@ -128,6 +130,7 @@ test("return URLs: a full URL or a query; every verdict", () => {
     valid: false,
     kind: "malformed",
     reason: "bad_escape",
+    field: "return_url",
     message: `query: '%' at byte ${query.length + 3} is not followed by two hex digits`,
     position: query.length + 3,
   });

@@ -29,3 +29,4 @@ print(hmac.new(b"qsdfghjklm", b"azertyuiopmyaccountnameevent123", hashlib.sha256
 expected="https://apps.ticketmatic.com/widgets/myaccountname/addtickets?event=123&l=fr&accesskey=azertyuiop&signature=$expected_signature"
 [ "$url" = "$expected" ] || { echo "ffi/README.md's example printed $url, not $expected" >&2; exit 1; }
 echo "ffi/README.md's example compiles and prints the documented URL"
+python3 ffi/tests/parity.py target/ffi/libticketmatic_sign.so
