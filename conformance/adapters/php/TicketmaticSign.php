@@ -10,26 +10,57 @@
 
 declare(strict_types=1);
 
-/** The library, loaded from its header: FFI::cdef takes declarations only. */
+/**
+ * The library: loaded from its header on the command line (`new
+ * TicketmaticSign($header, $lib)`), or under php-fpm from the scope that
+ * PHP preloaded at startup (`TicketmaticSign::scope()`, see php-fpm/README.md).
+ */
 final class TicketmaticSign
 {
+    /** The FFI scope name that the header written by preloadHeader() declares. */
+    public const SCOPE = 'ticketmatic_sign';
+
     public FFI $ffi;
-    /** @var array<string,int> the header's #define constants */
-    public array $constants = [];
 
     public function __construct(string $header, string $lib)
     {
+        $this->ffi = FFI::cdef(self::declarations($header), $lib);
+    }
+
+    /**
+     * The library as php-fpm preloaded it (ffi.preload of the file that
+     * preloadHeader() wrote). PHP's default ffi.enable=preload lets only
+     * preloaded code call FFI: preload this file too (opcache.preload).
+     */
+    public static function scope(): self
+    {
+        $tm = (new ReflectionClass(self::class))->newInstanceWithoutConstructor();
+        $tm->ffi = FFI::scope(self::SCOPE);
+        return $tm;
+    }
+
+    /** The header for ffi.preload: the declarations, with FFI_SCOPE and FFI_LIB. */
+    public static function preloadHeader(string $header, string $lib): string
+    {
+        return '#define FFI_SCOPE "' . self::SCOPE . "\"\n#define FFI_LIB \"$lib\"\n" . self::declarations($header);
+    }
+
+    /**
+     * What FFI can read of the C header (it takes declarations only): the C++
+     * guard and every preprocessor line dropped, the #define'd array sizes
+     * put in place of their names.
+     */
+    private static function declarations(string $header): string
+    {
         $text = file_get_contents($header);
         preg_match_all('/^#define (TM_\w+) (\d+)$/m', $text, $defines, PREG_SET_ORDER);
+        $constants = [];
         foreach ($defines as [, $name, $value]) {
-            $this->constants[$name] = (int) $value;
+            $constants[$name] = $value;
         }
-        // Drop the C++ guard and every other preprocessor line; put the
-        // array sizes in place of their names.
         $text = preg_replace('/^#ifdef __cplusplus.*?^#endif.*?$/ms', '', $text);
         $text = preg_replace('/^#.*$/m', '', $text);
-        $text = strtr($text, array_map('strval', $this->constants));
-        $this->ffi = FFI::cdef($text, $lib);
+        return strtr($text, $constants);
     }
 }
 
