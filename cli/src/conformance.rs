@@ -148,8 +148,10 @@ pub fn run(command: Conformance) -> Result<String, Failure> {
             if report.success() {
                 Ok(String::new())
             } else {
-                let why = if report.aborted.is_some() {
-                    " (the run ended early)"
+                let incomplete;
+                let why = if let Some(line) = report.incomplete_line() {
+                    incomplete = format!(" ({line})");
+                    incomplete.as_str()
                 } else if report.nothing_run() {
                     " (the adapter skipped every case: nothing was judged)"
                 } else {

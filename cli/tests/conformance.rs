@@ -187,16 +187,105 @@ fn a_failure_shows_field_payloads_and_hint_in_text() {
 fn a_crashing_adapter_ends_the_run_with_a_failure() {
     let (report, code) = json_run(
         &["--generate", "20", "--seed", "1"],
-        &scripted("sys.exit(3)"),
+        &scripted("print('Traceback: the glue broke', file=sys.stderr); sys.exit(3)"),
         &[],
     );
     assert_eq!(code, 1);
+    assert_eq!(report["complete"], false);
     assert_eq!(report["aborted"], "the adapter exited (exit status 3)");
+    // The case it died on is not judged: not among the cases, not counted.
+    assert_eq!(report["cases"], serde_json::json!([]));
     assert_eq!(
-        report["cases"][0]["summary"],
+        report["unanswered"]["summary"],
         "no answer: the adapter exited (exit status 3)"
     );
-    assert_eq!(report["not_run"], 68, "49 built in + 20 generated, one run");
+    assert_eq!(report["counts"]["failed"], 0);
+    assert_eq!(
+        report["not_run"], 68,
+        "49 built in + 20 generated, one unanswered"
+    );
+    assert_eq!(
+        report["adapter_stderr"],
+        serde_json::json!(["Traceback: the glue broke"])
+    );
+}
+
+/// An adapter that dies at its 30th case (as PHP's json_encode threw on a
+/// payload that is not UTF-8): every format says first that the run is
+/// incomplete, the verdicts are partial, the case it died on is neither a
+/// failure nor a missing refusal rule, and its last words are in the report.
+#[test]
+fn a_crash_at_case_n_makes_the_run_incomplete_in_every_format() {
+    let adapter = scripted(
+        "n = globals().get('n', 0) + 1; globals()['n'] = n\n    \
+         if n == 30: print('PHP Fatal error:  Uncaught JsonException: Malformed UTF-8', file=sys.stderr); sys.exit(255)\n    \
+         print(json.dumps({'seq': m['seq'], 'refused': 'no'}), flush=True)",
+    );
+    let args = ["--generate", "200", "--seed", "5"];
+    let out = run(&args, &adapter, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    let first = report.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("INCOMPLETE: the adapter exited (exit status 255) at case "),
+        "{first}"
+    );
+    assert!(first.ends_with("the verdicts below are partial"), "{first}");
+    for verdict in [
+        "interoperability (valid inputs): partial (",
+        "strictness (inputs that must be refused): partial (",
+    ] {
+        assert!(
+            report.contains(verdict),
+            "{verdict:?} missing from:\n{report}"
+        );
+    }
+    assert!(
+        report.contains("the case it ended on, not judged"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  | PHP Fatal error:  Uncaught JsonException: Malformed UTF-8"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("no answer (no modelled defect matches)"),
+        "{report}"
+    );
+
+    let (json, _) = json_run(&args, &adapter, &[]);
+    let unanswered = json["unanswered"]["id"]
+        .as_str()
+        .expect("the case it died on");
+    let cases = json["cases"].as_array().expect("cases");
+    assert!(cases.iter().all(|c| c["id"] != unanswered));
+    // Every refusal the adapter made was a refusal: none of its answers is
+    // an acceptance, and the unanswered case is not among the missing rules.
+    let rules = json["verdicts"]["missing_rules"].as_array().expect("rules");
+    assert!(
+        rules.iter().all(|r| r["example"] != unanswered),
+        "{rules:?}"
+    );
+    assert_eq!(json["verdicts"]["strictness"]["failed"], 0);
+
+    let junit = run(
+        &["--format", "junit", "--generate", "200", "--seed", "5"],
+        &adapter,
+        &[],
+    );
+    assert!(text(&junit.stdout).starts_with("<!-- INCOMPLETE: "));
+    assert!(text(&junit.stdout).contains("name=\"run incomplete\"><error message=\"INCOMPLETE: "));
+    let html = run(
+        &["--format", "html", "--generate", "200", "--seed", "5"],
+        &adapter,
+        &[],
+    );
+    let html = text(&html.stdout);
+    let banner = html
+        .find("id=\"incomplete\"")
+        .expect("the incomplete banner");
+    assert!(banner < html.find("id=\"interoperability\"").expect("verdicts"));
+    assert!(html.contains("Uncaught JsonException"));
 }
 
 #[test]
@@ -346,7 +435,7 @@ fn cases_files_round_trip_and_reports_come_in_three_formats() {
     let xml = std::fs::read_to_string(&report).unwrap();
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(
-        xml.contains("tests=\"158\" failures=\"0\" skipped=\"34\""),
+        xml.contains("tests=\"158\" failures=\"0\" errors=\"0\" skipped=\"34\""),
         "{}",
         &xml[..300]
     );

@@ -5,7 +5,7 @@
 // from the JSON report of the same run. A screenshot goes to target/.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -93,6 +93,14 @@ test("two failing verdicts, causes that add up, and a failure that opens", async
   assert.ok(await theirs.isVisible());
   assert.notEqual(await ours.innerText(), await theirs.innerText());
   await details.scrollIntoViewIfNeeded();
+  // Readable: each label in the narrow column, each text in the wide one
+  // (an empty cell once shifted them, and URLs wrapped every ten characters).
+  for (const side of ["ours", "theirs"]) {
+    const text = await details.locator(`pre.${side}`).first().boundingBox();
+    assert.ok(text.width > 700, `pre.${side} is ${text.width}px wide`);
+  }
+  const label = await details.locator(".pair > span").first().boundingBox();
+  assert.ok(label.width < 120, `the label column is ${label.width}px wide`);
 
   mkdirSync(join(root, "target"), { recursive: true });
   await page.screenshot({ path: join(root, "target/conformance-report.png"), fullPage: false });
@@ -100,6 +108,45 @@ test("two failing verdicts, causes that add up, and a failure that opens", async
   await page.screenshot({ path: join(root, "target/conformance-report-top.png") });
   assert.deepEqual(seen.problems, []);
   assert.deepEqual([...new Set(seen.requests)], [url], "the page loads nothing but itself");
+  await page.close();
+});
+
+test("an adapter that crashes: the run is incomplete, said first, with its last words", async () => {
+  const crasher = join(work, "crasher.py");
+  writeFileSync(
+    crasher,
+    [
+      "import json, sys",
+      "n = 0",
+      "for line in sys.stdin:",
+      "    m = json.loads(line)",
+      "    if m['cmd'] == 'stop': break",
+      "    if m['cmd'] == 'start':",
+      "        print(json.dumps({'implementation': {'name': 'crasher', 'language': 'Python', 'version': '0'}, 'kinds': ['authorization', 'widget', 'return_url']}), flush=True)",
+      "        continue",
+      "    n += 1",
+      "    if n == 40:",
+      "        print('Fatal error: Uncaught JsonException: Malformed UTF-8 characters', file=sys.stderr)",
+      "        sys.exit(255)",
+      "    print(json.dumps({'seq': m['seq'], 'refused': 'no'}), flush=True)",
+      "",
+    ].join("\n"),
+  );
+  const path = join(work, "incomplete.html");
+  const run = spawnSync(TM, ["conformance", "run", "--generate", "200", "--seed", "3", "--format", "html", "--output", path, "--", "python3", crasher], {
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 1, run.stderr);
+  const { page, seen } = await open(path);
+  const banner = page.locator("#incomplete");
+  assert.match(await banner.innerText(), /^INCOMPLETE: the adapter exited \(exit status 255\) at case \d+ of 249/);
+  assert.match(await banner.locator("#stderr").innerText(), /Uncaught JsonException/);
+  const bannerBox = await banner.boundingBox();
+  const verdictBox = await page.locator("#interoperability").boundingBox();
+  assert.ok(bannerBox.y < verdictBox.y, "the banner comes before the verdicts");
+  assert.match(await page.locator("#strictness").innerText(), /^Strictness[^]*partial \(\d+ of 249 cases answered\)/);
+  await page.screenshot({ path: join(root, "target/conformance-report-incomplete.png") });
+  assert.deepEqual(seen.problems, []);
   await page.close();
 });
 

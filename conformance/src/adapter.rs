@@ -3,16 +3,21 @@
 //! stops reading, or floods its output never blocks the runner: every wait
 //! has a deadline.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread;
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use serde_json::Value;
 
 /// The longest line accepted from an adapter.
 const MAX_LINE: u64 = 16 << 20;
+
+/// How many of the adapter's last standard-error lines a report keeps.
+pub const STDERR_TAIL: usize = 20;
 
 /// Why an adapter gave no answer line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,21 +47,30 @@ pub struct Adapter {
     lines: Receiver<Result<String, String>>,
     to_stdin: Option<Sender<String>>,
     timeout: Duration,
+    /// The last lines the adapter wrote to standard error (which is also
+    /// passed on to ours, as it comes).
+    stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    stderr_reader: Option<JoinHandle<()>>,
 }
 
 impl Adapter {
-    /// Starts `command` (program and arguments). Its stderr goes to ours.
+    /// Starts `command` (program and arguments). Its stderr goes to ours,
+    /// and its last lines are kept for the report.
     pub fn spawn(command: &[String], timeout: Duration) -> Result<Adapter, String> {
         let (program, args) = command.split_first().ok_or("no adapter command given")?;
         let mut child = Command::new(program)
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {program}: {e}"))?;
         let stdout = child.stdout.take().ok_or("no stdout pipe")?;
         let stdin = child.stdin.take().ok_or("no stdin pipe")?;
+        let stderr = child.stderr.take().ok_or("no stderr pipe")?;
+        let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
+        let tail = Arc::clone(&stderr_tail);
+        let stderr_reader = Some(thread::spawn(move || keep_tail(stderr, &tail)));
         let (line_tx, lines) = mpsc::channel();
         thread::spawn(move || read_lines(stdout, line_tx));
         let (to_stdin, line_rx) = mpsc::channel();
@@ -66,7 +80,29 @@ impl Adapter {
             lines,
             to_stdin: Some(to_stdin),
             timeout,
+            stderr_tail,
+            stderr_reader,
         })
+    }
+
+    /// The last lines the adapter wrote to standard error, oldest first.
+    /// After the adapter has exited, waits for its stderr to be read to the
+    /// end (the lines that say why it crashed come last).
+    fn stderr_tail(&mut self) -> Vec<String> {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            if let Some(reader) = self.stderr_reader.take() {
+                // Its stderr may be held open by a child of its own: the
+                // reader thread ends with the last holder; do not wait long.
+                for _ in 0..50 {
+                    if reader.is_finished() {
+                        break;
+                    }
+                    thread::sleep(Duration::from_millis(10));
+                }
+            }
+        }
+        let tail = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner());
+        tail.iter().cloned().collect()
     }
 
     /// Sends one message and waits for the answer line.
@@ -103,8 +139,14 @@ impl Adapter {
     }
 
     /// Sends `stop`, closes stdin, and gives the adapter a moment to exit
-    /// before killing it. Returns how it ended, when that is worth saying.
-    pub fn stop(mut self, stop: &Value) -> Option<String> {
+    /// before killing it. Returns how it ended, when that is worth saying,
+    /// and its last lines of standard error.
+    pub fn stop(mut self, stop: &Value) -> (Option<String>, Vec<String>) {
+        let exit = self.end(stop);
+        (exit, self.stderr_tail())
+    }
+
+    fn end(&mut self, stop: &Value) -> Option<String> {
         if let Some(to_stdin) = self.to_stdin.take() {
             let _ = to_stdin.send(stop.to_string());
         }
@@ -159,6 +201,28 @@ fn read_lines(stdout: impl Read, lines: Sender<Result<String, String>>) {
             Err(e) => {
                 let _ = lines.send(Err(e.to_string()));
                 return;
+            }
+        }
+    }
+}
+
+/// Passes the adapter's standard error on to ours, keeping its last
+/// [`STDERR_TAIL`] lines.
+fn keep_tail(stderr: impl Read, tail: &Mutex<VecDeque<String>>) {
+    let mut reader = BufReader::new(stderr);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {
+                let _ = std::io::stderr().write_all(&line);
+                let text = String::from_utf8_lossy(&line);
+                let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+                if tail.len() == STDERR_TAIL {
+                    tail.pop_front();
+                }
+                tail.push_back(text.trim_end_matches(['\n', '\r']).to_owned());
             }
         }
     }

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::flags;
-use crate::report::{markup as esc, Origin};
+use crate::report::{markup as esc, verdict_line, Origin};
 use crate::run::{CaseResult, Report};
 use crate::summary::{is_valid_input, summarize, Cause, Tally};
 use crate::verdict::{first_difference, Failure, Verdict};
@@ -43,6 +43,7 @@ summary{cursor:pointer}summary code{font-weight:600}
 .pair{display:grid;grid-template-columns:6rem 1fr;gap:.2rem .6rem;margin:.4rem 0}
 .pair pre{margin:0;white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.2rem .4rem;border-radius:4px}
 .pair b{grid-column:1/-1}mark{background:#ffd33d}.hint{color:#0a3069}
+#incomplete{margin:1rem 0}#incomplete pre{white-space:pre-wrap;word-break:break-all;background:#fff;padding:.3rem .5rem}
 ";
 
 /// The report as one HTML document.
@@ -67,30 +68,25 @@ pub fn render(report: &Report, origin: &Origin) -> String {
         language = esc(&i.language),
         version = esc(&i.version),
     );
+    if let Some(incomplete) = report.incomplete_line() {
+        incomplete_box(&mut out, report, &incomplete);
+    }
     out.push_str("<div class=\"verdicts\">\n");
     verdict_box(
         &mut out,
         "interoperability",
         "valid inputs",
         &summary.interoperability,
-        &summary.interoperability_line(),
+        &verdict_line(report, summary.interoperability_line()),
     );
     verdict_box(
         &mut out,
         "strictness",
         "inputs that must be refused",
         &summary.strictness,
-        &summary.strictness_line(),
+        &verdict_line(report, summary.strictness_line()),
     );
     out.push_str("</div>\n");
-    if let Some(why) = &report.aborted {
-        let _ = writeln!(
-            out,
-            "<p class=\"fail\">The run ended early: {}; {} cases not run.</p>",
-            esc(why),
-            report.not_run
-        );
-    }
     causes_table(
         &mut out,
         "Causes of interoperability failures",
@@ -107,6 +103,46 @@ pub fn render(report: &Report, origin: &Origin) -> String {
     failures(&mut out, report);
     out.push_str("</body></html>\n");
     out
+}
+
+/// What an incomplete run says first: where it stopped, the case it
+/// stopped on (not judged), and the adapter's last lines of standard error.
+fn incomplete_box(out: &mut String, report: &Report, incomplete: &str) {
+    let _ = writeln!(
+        out,
+        "<div class=\"verdict bad\" id=\"incomplete\"><b>{}</b>",
+        esc(incomplete)
+    );
+    if let Some(result) = &report.unanswered {
+        let _ = write!(
+            out,
+            "<p>The case it ended on, not judged: <code>{}</code> ({})",
+            esc(result.vector.case.id()),
+            result.vector.case.kind()
+        );
+        if let Verdict::Fail(failure) = &result.verdict {
+            let _ = write!(out, ": {}", esc(&failure.summary));
+            if let Some(line) = &failure.line {
+                let _ = write!(out, "; line: <code>{}</code>", esc(&format!("{line:?}")));
+            }
+        }
+        out.push_str("</p>\n");
+    }
+    if let Some(exit) = &report.exit {
+        let _ = writeln!(out, "<p>Adapter exit: {}</p>", esc(exit));
+    }
+    match report.stderr_tail.as_slice() {
+        [] => out.push_str("<p>The adapter wrote nothing to standard error.</p>\n"),
+        lines => {
+            let _ = writeln!(
+                out,
+                "<p>The adapter's last {} of standard error:</p><pre id=\"stderr\">{}</pre>",
+                crate::report::lines(lines.len()),
+                esc(&lines.join("\n"))
+            );
+        }
+    }
+    out.push_str("</div>\n");
 }
 
 fn verdict_box(out: &mut String, id: &str, what: &str, tally: &Tally, line: &str) {
@@ -272,7 +308,8 @@ fn failures(out: &mut String, report: &Report) {
 /// Ours beside theirs, the first difference marked in both; equal texts
 /// said to be equal.
 fn side_by_side(out: &mut String, what: &str, ours: &str, theirs: Option<&str>) {
-    let _ = writeln!(out, "<div class=\"pair\"><b>{}</b><span></span>", esc(what));
+    // The title spans the row; each label and its text follow, two columns.
+    let _ = writeln!(out, "<div class=\"pair\"><b>{}</b>", esc(what));
     match theirs {
         Some(theirs) if theirs == ours => {
             let _ = writeln!(

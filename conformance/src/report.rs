@@ -94,18 +94,34 @@ fn causes_text(out: &mut String, causes: &[Cause]) {
     }
 }
 
+/// A verdict line, marked partial when the run is incomplete.
+pub(crate) fn verdict_line(report: &Report, line: String) -> String {
+    match report.aborted {
+        Some(_) => format!(
+            "partial ({} of {} cases answered): {line}",
+            report.answered(),
+            report.total
+        ),
+        None => line,
+    }
+}
+
 fn text(report: &Report, origin: &Origin, max_details: usize) -> String {
-    let mut out = header(report, origin);
+    let mut out = String::new();
+    if let Some(incomplete) = report.incomplete_line() {
+        let _ = writeln!(out, "{incomplete}");
+    }
+    out += &header(report, origin);
     let summary = summarize(report);
     let _ = writeln!(
         out,
         "\ninteroperability (valid inputs): {}",
-        summary.interoperability_line()
+        verdict_line(report, summary.interoperability_line())
     );
     let _ = writeln!(
         out,
         "strictness (inputs that must be refused): {}",
-        summary.strictness_line()
+        verdict_line(report, summary.strictness_line())
     );
     causes_text(&mut out, &summary.missing_rules);
     if !summary.causes.is_empty() {
@@ -194,14 +210,54 @@ fn text(report: &Report, origin: &Origin, max_details: usize) -> String {
         let _ = writeln!(
             out,
             "\nrun ended early: {why}; {} cases not run",
-            report.not_run
+            report.not_run + usize::from(report.unanswered.is_some())
         );
+    }
+    if let Some(result) = &report.unanswered {
+        let case = &result.vector.case;
+        let _ = writeln!(
+            out,
+            "the case it ended on, not judged (neither accepted nor refused): {} ({}; {})",
+            case.id(),
+            case.kind(),
+            flags::of(case).join(", ")
+        );
+        if let Verdict::Fail(failure) = &result.verdict {
+            failure_text(&mut out, failure);
+        }
     }
     if let Some(exit) = &report.exit {
         let _ = writeln!(out, "adapter exit: {exit}");
     }
+    if report.aborted.is_some() || report.exit.is_some() {
+        stderr_text(&mut out, report);
+    }
     let _ = writeln!(out, "\n{}", counts_line(report));
     out
+}
+
+/// "line" or "N lines".
+pub(crate) fn lines(n: usize) -> String {
+    match n {
+        1 => "line".into(),
+        n => format!("{n} lines"),
+    }
+}
+
+/// The adapter's last lines of standard error, or that it wrote none.
+fn stderr_text(out: &mut String, report: &Report) {
+    if report.stderr_tail.is_empty() {
+        let _ = writeln!(out, "the adapter wrote nothing to standard error");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "the adapter's last {} of standard error:",
+        lines(report.stderr_tail.len())
+    );
+    for line in &report.stderr_tail {
+        let _ = writeln!(out, "  | {line}");
+    }
 }
 
 fn failure_text(out: &mut String, failure: &Failure) {
@@ -255,7 +311,7 @@ fn failure_text(out: &mut String, failure: &Failure) {
     }
 }
 
-fn json_report(report: &Report, origin: &Origin) -> Value {
+fn json_report(report: &Report, origin: &Origin) -> JsonReport {
     let cases: Vec<Value> = report
         .results
         .iter()
@@ -271,19 +327,54 @@ fn json_report(report: &Report, origin: &Origin) -> Value {
             },
         )
         .collect();
-    json!({
-        "protocol": crate::protocol::PROTOCOL,
-        "implementation": report.implementation,
-        "origin": {"builtin": origin.builtin, "from_files": origin.from_files,
-                   "generated": origin.generated, "seed": origin.seed},
-        "counts": report.counts(),
-        "verdicts": summarize(report),
-        "aborted": report.aborted,
-        "not_run": report.not_run,
-        "adapter_exit": report.exit,
-        "summary": counts_line(report),
-        "cases": cases,
-    })
+    let unanswered = report.unanswered.as_ref().map(|r| {
+        let mut entry = serde_json::to_value(&r.verdict).expect("verdicts serialize");
+        entry["id"] = r.vector.case.id().into();
+        entry["kind"] = r.vector.case.kind().as_str().into();
+        entry
+    });
+    // A struct, not a map: its fields keep this order, so that whether the
+    // run is complete is the first thing in the file.
+    JsonReport {
+        complete: report.aborted.is_none(),
+        incomplete: report.incomplete_line(),
+        protocol: crate::protocol::PROTOCOL,
+        implementation: serde_json::to_value(&report.implementation).expect("serializes"),
+        origin: json!({"builtin": origin.builtin, "from_files": origin.from_files,
+                       "generated": origin.generated, "seed": origin.seed}),
+        counts: serde_json::to_value(report.counts()).expect("serializes"),
+        verdicts: serde_json::to_value(summarize(report)).expect("serializes"),
+        aborted: report.aborted.clone(),
+        unanswered,
+        not_run: report.not_run,
+        total: report.total,
+        adapter_exit: report.exit.clone(),
+        adapter_stderr: report.stderr_tail.clone(),
+        summary: counts_line(report),
+        cases,
+    }
+}
+
+/// The JSON report's fields, in the order they are written.
+#[derive(serde::Serialize)]
+struct JsonReport {
+    complete: bool,
+    incomplete: Option<String>,
+    protocol: &'static str,
+    implementation: Value,
+    origin: Value,
+    counts: Value,
+    verdicts: Value,
+    aborted: Option<String>,
+    /// The case the run ended on: not judged, not among `cases`.
+    unanswered: Option<Value>,
+    not_run: usize,
+    total: usize,
+    adapter_exit: Option<String>,
+    /// The adapter's last lines of standard error.
+    adapter_stderr: Vec<String>,
+    summary: String,
+    cases: Vec<Value>,
 }
 
 /// XML and HTML text: escapes markup, and replaces the control characters
@@ -314,14 +405,36 @@ fn junit(report: &Report, origin: &Origin) -> String {
         summary.interoperability.failed + summary.strictness.failed,
         summary.interoperability.skipped + summary.strictness.skipped,
     );
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    // An incomplete run says so on the first line, in a comment: the XML
+    // declaration, which would have to come first, is optional for UTF-8.
+    let mut out = match report.incomplete_line() {
+        // (Markup is not read inside a comment; only "--" may not appear.)
+        Some(incomplete) => format!("<!-- {} -->\n", incomplete.replace("--", "- -")),
+        None => String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+    };
+    let errors = usize::from(report.aborted.is_some());
     let _ = writeln!(
         out,
-        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{:.3}\">",
+        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{:.3}\">",
         markup(&name),
-        report.results.len(),
+        report.results.len() + errors,
         report.elapsed.as_secs_f64()
     );
+    if let Some(incomplete) = report.incomplete_line() {
+        // The run itself, as an error CI shows beside the two verdicts.
+        let mut details = String::new();
+        if let Some(Verdict::Fail(failure)) = report.unanswered.as_ref().map(|r| &r.verdict) {
+            failure_text(&mut details, failure);
+        }
+        stderr_text(&mut details, report);
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}: run\" tests=\"1\" errors=\"1\">\n    <testcase classname=\"run\" name=\"run incomplete\"><error message=\"{}\">{}</error></testcase>\n  </testsuite>",
+            markup(&name),
+            markup(&incomplete),
+            markup(&details)
+        );
+    }
     let suites = [
         (
             "interoperability",
@@ -349,7 +462,7 @@ fn junit(report: &Report, origin: &Origin) -> String {
             out,
             "    <properties><property name=\"seed\" value=\"{}\"/><property name=\"verdict\" value=\"{}\"/></properties>",
             origin.seed,
-            markup(&verdict)
+            markup(&verdict_line(report, verdict))
         );
         for result in report.results.iter().filter(|r| is_valid_input(r) == valid) {
             junit_case(&mut out, result);

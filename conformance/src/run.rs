@@ -36,15 +36,25 @@ pub struct CaseResult {
 pub struct Report {
     /// Who answered.
     pub implementation: Implementation,
-    /// The results in case order; cases after an abort are not here.
+    /// The results of the cases the adapter answered, in case order: the
+    /// case it crashed, hung or broke the protocol on, and those after it,
+    /// are not here.
     pub results: Vec<CaseResult>,
     /// Why the run ended early (the adapter crashed, hung or broke the
-    /// protocol), if it did.
+    /// protocol), if it did: the run is then incomplete.
     pub aborted: Option<String>,
-    /// Cases not run because of the abort.
+    /// The case the run ended on, when it ended early: not judged (neither
+    /// accepted nor refused), shown with what the adapter printed.
+    pub unanswered: Option<CaseResult>,
+    /// Cases not run because of the abort (the unanswered one not counted).
     pub not_run: usize,
+    /// Every case of the run, answered or not.
+    pub total: usize,
     /// How the adapter ended, if not cleanly after `stop`.
     pub exit: Option<String>,
+    /// The adapter's last lines of standard error (at most
+    /// [`STDERR_TAIL`](crate::adapter::STDERR_TAIL)).
+    pub stderr_tail: Vec<String>,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
 }
@@ -89,6 +99,32 @@ impl Report {
         let c = self.counts();
         c.passed + c.failed + c.acceptable == 0
     }
+
+    /// For a run that ended early, what every report says first: where the
+    /// adapter stopped, how many cases ran, and that the verdicts are partial.
+    pub fn incomplete_line(&self) -> Option<String> {
+        let why = self.aborted.as_ref()?;
+        let at = match &self.unanswered {
+            Some(case) => format!(
+                " at case {} of {} ({})",
+                self.results.len() + 1,
+                self.total,
+                case.vector.case.id()
+            ),
+            None => String::new(),
+        };
+        let skipped = self.counts().skipped;
+        Some(format!(
+            "INCOMPLETE: {why}{at}; {} cases answered, {skipped} skipped, {} not run: the verdicts below are partial",
+            self.results.len() - skipped,
+            self.not_run + usize::from(self.unanswered.is_some())
+        ))
+    }
+
+    /// How many cases the adapter answered (not skipped, not unanswered).
+    pub fn answered(&self) -> usize {
+        self.results.len() - self.counts().skipped
+    }
 }
 
 /// Runs `vectors` against the adapter. `Err` if the adapter would not start
@@ -99,6 +135,7 @@ pub fn run(vectors: Vec<Vector>, options: &Options) -> Result<Report, String> {
     let started = start(&mut adapter)?;
     let mut results = Vec::with_capacity(vectors.len());
     let mut aborted = None;
+    let mut unanswered = None;
     let total = vectors.len();
     for (seq, vector) in vectors.into_iter().enumerate() {
         let kind = vector.case.kind();
@@ -127,25 +164,32 @@ pub fn run(vectors: Vec<Vector>, options: &Options) -> Result<Report, String> {
             }
             (verdict, _) => verdict,
         };
-        results.push(CaseResult {
+        let result = CaseResult {
             vector,
             verdict,
             answer,
-        });
+        };
         if abort.is_some() {
+            // Not judged: a crash says nothing of what the code would have
+            // accepted or refused.
+            unanswered = Some(result);
             aborted = abort;
             break;
         }
+        results.push(result);
     }
     elimination::diagnose(&mut results);
-    let not_run = total - results.len();
-    let exit = adapter.stop(&protocol::stop_message());
+    let not_run = total - results.len() - usize::from(unanswered.is_some());
+    let (exit, stderr_tail) = adapter.stop(&protocol::stop_message());
     Ok(Report {
         implementation: started.implementation,
         results,
         aborted,
+        unanswered,
         not_run,
+        total,
         exit,
+        stderr_tail,
         elapsed: begun.elapsed(),
     })
 }
