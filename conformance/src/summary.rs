@@ -66,6 +66,13 @@ pub struct Cause {
 pub struct Summary {
     /// Valid inputs.
     pub interoperability: Tally,
+    /// The valid inputs whose keys have the form Ticketmatic issues: an
+    /// access key and a secret of letters and digits only.
+    pub issued_keys: Tally,
+    /// The other valid inputs: keys the SPEC allows but Ticketmatic does not
+    /// issue (punctuation in the access key, a secret that is not
+    /// alphanumeric), which only a careful implementation gets right.
+    pub other_keys: Tally,
     /// Inputs that must be refused.
     pub strictness: Tally,
     /// Why valid inputs failed, most frequent first.
@@ -79,6 +86,15 @@ pub struct Summary {
 /// one that must be refused.
 pub fn is_valid_input(result: &CaseResult) -> bool {
     !result.vector.expects_error()
+}
+
+/// Whether a case's keys have the form Ticketmatic issues: an access key
+/// and a secret of ASCII letters and digits (hex digits, in practice).
+pub fn has_issued_keys(result: &CaseResult) -> bool {
+    let case = &result.vector.case;
+    let alphanumeric =
+        |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric());
+    alphanumeric(case.text("access_key")) && alphanumeric(case.text("secret_key"))
 }
 
 /// The cause a failure is counted under: its first hint (the diagnosis),
@@ -113,6 +129,12 @@ pub fn summarize(report: &Report) -> Summary {
             (&mut summary.strictness, &mut rules)
         };
         tally.add(&result.verdict);
+        if valid {
+            match has_issued_keys(result) {
+                true => summary.issued_keys.add(&result.verdict),
+                false => summary.other_keys.add(&result.verdict),
+            }
+        }
         if let Verdict::Fail(failure) = &result.verdict {
             let cause = cause_of(failure);
             groups
@@ -146,21 +168,42 @@ impl Summary {
             0 => String::new(),
             n => format!(", {n} skipped"),
         };
+        // Keys as Ticketmatic issues them first: what an integration meets.
+        let (issued, other) = (&self.issued_keys, &self.other_keys);
+        let split = format!(
+            "{} with keys as Ticketmatic issues them, {} with other keys the SPEC allows",
+            issued.run(),
+            other.run()
+        );
         if t.failed == 0 {
             let acceptable = match t.acceptable {
                 0 => String::new(),
                 n => format!(" ({n} in ways Ticketmatic accepts)"),
             };
             format!(
-                "interoperates: all {} valid inputs run give what Ticketmatic expects{acceptable}{skipped}",
+                "interoperates: all {} valid inputs run give what Ticketmatic expects{acceptable} \
+                 ({split}){skipped}",
                 t.run()
+            )
+        } else if issued.failed == 0 && issued.run() > 0 {
+            format!(
+                "does not interoperate with every key the SPEC allows: all {} valid inputs with \
+                 keys as Ticketmatic issues them (letters and digits) give what Ticketmatic \
+                 expects, but {} of {} with other keys the SPEC allows (punctuation in the access \
+                 key, other secrets) do not{skipped}",
+                issued.run(),
+                other.failed,
+                other.run()
             )
         } else {
             format!(
-                "does not interoperate: {} of {} valid inputs give what Ticketmatic does not \
-                 expect{skipped}",
-                t.failed,
-                t.run()
+                "does not interoperate: {} of {} valid inputs with keys as Ticketmatic issues them \
+                 (letters and digits) give what Ticketmatic does not expect, and {} of {} with \
+                 other keys the SPEC allows (punctuation in the access key, other secrets){skipped}",
+                issued.failed,
+                issued.run(),
+                other.failed,
+                other.run()
             )
         }
     }
