@@ -90,10 +90,23 @@ pub fn answer_message(seq: u64, answer: &Answer) -> Value {
     }
 }
 
-/// Reads a `run` answer that [`check`] accepted.
+/// Reads a `run` answer that [`check`] accepted. A `payload_hex` (the
+/// signed bytes, for an adapter whose payload is not UTF-8 and so cannot be
+/// a JSON string) becomes the `payload` it stands for: the text when the
+/// bytes are UTF-8, else the text with U+FFFD for each bad sequence, which
+/// then differs from ours where the bytes went wrong.
 pub fn read_answer(line: &Value) -> Option<Answer> {
     if let Some(output) = line.get("output").and_then(Value::as_object) {
-        return Some(Answer::Output(output.clone()));
+        let mut output = output.clone();
+        if let Some(Value::String(hex)) = output.remove("payload_hex") {
+            let bytes: Option<Vec<u8>> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                .collect();
+            let text = String::from_utf8_lossy(&bytes?).into_owned();
+            output.insert("payload".into(), Value::String(text));
+        }
+        return Some(Answer::Output(output));
     }
     if let Some(why) = line.get("refused").and_then(Value::as_str) {
         return Some(Answer::Refused(why.to_owned()));
@@ -232,6 +245,26 @@ mod tests {
         let case = json!({"id": "x", "kind": "return_url", "access_key": "k",
                           "secret_key": "s", "account": "a", "query": "a=1"});
         check(Schema::Run, &run_message(3, case.as_object().unwrap())).unwrap();
+    }
+
+    /// A payload that is not UTF-8 travels as lower-case hex, and is read
+    /// as the text it stands for (U+FFFD where its bytes are not UTF-8).
+    #[test]
+    fn payloads_may_come_as_hex() {
+        let kind = Schema::Output(Kind::ReturnUrl);
+        check(kind, &json!({"valid": true, "payload_hex": "61c3a9ff"})).unwrap();
+        for bad in [
+            json!({"valid": true, "payload_hex": "61C3"}),
+            json!({"valid": true, "payload_hex": "6"}),
+            json!({"valid": true, "payload": "a", "payload_hex": "61"}),
+        ] {
+            assert!(check(kind, &bad).is_err(), "{bad}");
+        }
+        let line = json!({"seq": 0, "output": {"valid": true, "payload_hex": "61c3a9ff"}});
+        let Some(Answer::Output(output)) = read_answer(&line) else {
+            panic!("an output")
+        };
+        assert_eq!(output, *json!({"valid": true, "payload": "a\u{e9}\u{fffd}"}).as_object().unwrap());
     }
 
     #[test]

@@ -166,17 +166,34 @@ function answer(message) {
     };
   }
   try {
-    return { seq: message.seq, output: KINDS[message.case.kind](message.case) };
+    return { seq: message.seq, output: transportable(KINDS[message.case.kind](message.case)) };
   } catch (e) {
     if (e instanceof Refused) return { seq: message.seq, refused: e.message };
     throw e;
   }
 }
 
+/** A payload that is not well-formed Unicode (no UTF-8) travels as payload_hex (PROTOCOL.md). */
+function transportable(output) {
+  if (typeof output.payload === "string" && !output.payload.isWellFormed()) {
+    const { payload, ...rest } = output;
+    return { ...rest, payload_hex: Buffer.from(payload, "utf8").toString("hex") };
+  }
+  return output;
+}
+
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 for await (const line of lines) {
   const message = JSON.parse(line);
   if (message.cmd === "stop") break;
+  if (message.cmd === "start" && message.protocol !== "tm-conformance/1") {
+    console.error(`adapter: speaks tm-conformance/1, not ${message.protocol}`);
+    process.exit(2);
+  }
+  if (!["start", "run"].includes(message.cmd)) {
+    console.error(`adapter: unknown command ${JSON.stringify(message.cmd)}`);
+    process.exit(2);
+  }
   process.stdout.write(JSON.stringify(answer(message)) + "\n");
 }
 lines.close();

@@ -89,6 +89,14 @@ while (($line = fgets(STDIN)) !== false) {
     if ($message['cmd'] === 'stop') {
         break;
     }
+    if ($message['cmd'] === 'start' && ($message['protocol'] ?? '') !== 'tm-conformance/1') {
+        fwrite(STDERR, "adapter: speaks tm-conformance/1, not " . json_encode($message['protocol'] ?? null) . "\n");
+        exit(2);
+    }
+    if ($message['cmd'] !== 'start' && $message['cmd'] !== 'run') {
+        fwrite(STDERR, 'adapter: unknown command ' . json_encode($message['cmd']) . "\n");
+        exit(2);
+    }
     if ($message['cmd'] === 'start') {
         $answer = [
             'implementation' => [
@@ -100,7 +108,14 @@ while (($line = fgets(STDIN)) !== false) {
         ];
     } else {
         try {
-            $answer = ['seq' => $message['seq'], 'output' => $kinds[$message['case']['kind']]($message['case'])];
+            $output = $kinds[$message['case']['kind']]($message['case']);
+            // Bytes that are not UTF-8 cannot be a JSON string (json_encode
+            // throws on them): they travel as payload_hex (PROTOCOL.md).
+            if (isset($output['payload']) && preg_match('//u', $output['payload']) !== 1) {
+                $output['payload_hex'] = bin2hex($output['payload']);
+                unset($output['payload']);
+            }
+            $answer = ['seq' => $message['seq'], 'output' => $output];
         } catch (Refused $e) {
             $answer = ['seq' => $message['seq'], 'refused' => $e->getMessage()];
         }

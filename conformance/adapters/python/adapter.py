@@ -128,9 +128,15 @@ def widget(case):
 
 
 def with_payload(output, payload):
-    """The output, with the signed text unless the no-payload defect is on."""
+    """The output, with the signed text unless the no-payload defect is on. A
+    text that is not UTF-8 (lone surrogates: bytes decoded with
+    surrogateescape) cannot be a JSON string: it goes as payload_hex."""
     if "no-payload" not in DEFECTS:
-        output["payload"] = payload
+        try:
+            payload.encode("utf-8")
+            output["payload"] = payload
+        except UnicodeEncodeError:
+            output["payload_hex"] = payload.encode("utf-8", "surrogateescape").hex()
     return output
 
 
@@ -226,6 +232,10 @@ def main():
         message = json.loads(line)
         if message["cmd"] == "stop":
             return
+        if message["cmd"] == "start" and message.get("protocol") != "tm-conformance/1":
+            sys.exit(f"adapter: speaks tm-conformance/1, not {message.get('protocol')!r}")
+        if message["cmd"] not in ("start", "run"):
+            sys.exit(f"adapter: unknown command {message['cmd']!r}")
         print(json.dumps(answer(message)), flush=True)
 
 
