@@ -186,8 +186,9 @@ extern "C" {
 const char *tm_version(void);
 
 // Makes a signer for this access key, secret key (any bytes) and account
-// name, with widget URLs under `base_url` (NULL or length 0: the default,
-// `https://apps.ticketmatic.com`). On success `*signer_out` holds the new
+// name, with widget URLs under `base_url` (NULL: the default,
+// `https://apps.ticketmatic.com`; any text given, even empty, must be a base
+// URL, SPEC section 7). On success `*signer_out` holds the new
 // signer, which the caller frees with [`tm_signer_free`]; on failure it is
 // set to NULL.
 //
