@@ -622,3 +622,49 @@ fn equal_payloads_say_so() {
     );
     assert!(!report.contains("only the timestamp is wrong"), "{report}");
 }
+
+/// Every cause the kit names for a defect its own Python adapter really has
+/// is a modelled defect with a fix (conformance/src/defects.rs), and each
+/// defect is named for what it is.
+#[test]
+fn every_cause_of_the_python_adapters_defects_has_a_fix() {
+    for (defect, top_cause) in [
+        ("numeric-sort", "names sorted numerically (PHP ksort)"),
+        ("sign-l", "`l` was signed"),
+        ("encode-values", "values signed after URL encoding"),
+        ("hour-off", "timestamp is 3600 s off"),
+        ("upper-case-signature", "upper-case signature accepted"),
+        (
+            "raw-names",
+            "the access key is not percent-encoded in the URL",
+        ),
+        ("refuse-nothing", "an empty secret key was accepted"),
+        ("php-parse-str", "names sorted numerically (PHP ksort)"),
+    ] {
+        let (report, _) = json_run(
+            &["--generate", "400", "--seed", "11"],
+            &adapter("python"),
+            &[("TM_ADAPTER_DEFECT", defect)],
+        );
+        let verdicts = &report["verdicts"];
+        let causes: Vec<&Value> = verdicts["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(verdicts["missing_rules"].as_array().unwrap())
+            .collect();
+        assert!(
+            causes[0]["cause"].as_str().unwrap().starts_with(top_cause),
+            "{defect}: {causes:#?}"
+        );
+        for cause in causes {
+            let text = cause["cause"].as_str().unwrap();
+            // Hints that only say what a case probes, or list candidates, model nothing.
+            if text.starts_with("the case probes") || text.starts_with("one of these is valid") {
+                continue;
+            }
+            assert!(cause["fix"].is_string(), "{defect}: no fix for {text:?}");
+            assert!(cause["lies_in"].is_string(), "{defect}: {text:?}");
+        }
+    }
+}

@@ -52,8 +52,9 @@ pub fn accepted_invalid(case: &Case) -> Vec<String> {
             "a parameter name given twice was accepted: its signature is undefined".into()
         }
         Err(Error::ReservedName(_)) => {
-            "'accesskey' or 'signature' accepted as a widget parameter: the URL would hold it \
-             twice (tm-php) or the signer's would silently replace it (tm-go)"
+            "'accesskey' or 'signature' accepted as a widget parameter: the URL then holds the \
+             name twice (tm-php), or one replaces the other (tm-go puts a caller's accesskey in \
+             the URL instead of the signer's, and its own signature in place of a caller's)"
                 .into()
         }
         Err(Error::DuplicateName(Field::Query(_))) => {

@@ -170,12 +170,18 @@ fn causes_table(out: &mut String, title: &str, id: &str, causes: &[Cause]) {
     }
     let _ = writeln!(
         out,
-        "<h2>{title}</h2>\n<table id=\"{id}\"><tr><th>count</th><th>cause</th><th>example</th></tr>"
+        "<h2>{title}</h2>\n<table id=\"{id}\"><tr><th>count</th><th>cause</th><th>fix</th><th>example</th></tr>"
     );
     for cause in causes {
+        let fix = match (cause.lies_in, cause.fix) {
+            (Some(lies_in), Some(fix)) => {
+                format!("{} <small>(in {})</small>", esc(fix), esc(lies_in))
+            }
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td><a href=\"#case-{}\"><code>{}</code></a></td></tr>",
+            "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"fix\">{fix}</td><td><a href=\"#case-{}\"><code>{}</code></a></td></tr>",
             cause.count,
             esc(&cause.cause),
             esc(&cause.example),

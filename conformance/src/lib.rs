@@ -16,6 +16,7 @@
 
 mod adapter;
 mod case;
+pub mod defects;
 mod elimination;
 mod flags;
 mod form;

@@ -264,7 +264,12 @@ mod tests {
         let Some(Answer::Output(output)) = read_answer(&line) else {
             panic!("an output")
         };
-        assert_eq!(output, *json!({"valid": true, "payload": "a\u{e9}\u{fffd}"}).as_object().unwrap());
+        assert_eq!(
+            output,
+            *json!({"valid": true, "payload": "a\u{e9}\u{fffd}"})
+                .as_object()
+                .unwrap()
+        );
     }
 
     #[test]

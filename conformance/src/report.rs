@@ -91,6 +91,9 @@ fn causes_text(out: &mut String, causes: &[Cause]) {
             "  {:>5}  {} (e.g. {})",
             cause.count, cause.cause, cause.example
         );
+        if let (Some(lies_in), Some(fix)) = (cause.lies_in, cause.fix) {
+            let _ = writeln!(out, "         fix, in {lies_in}: {fix}");
+        }
     }
 }
 

@@ -59,6 +59,11 @@ pub struct Cause {
     pub count: usize,
     /// The id of the first case it explains.
     pub example: String,
+    /// Where the modelled defect behind it sits, if one is modelled
+    /// ([`crate::defects`]).
+    pub lies_in: Option<&'static str>,
+    /// The fix, if the defect is modelled.
+    pub fix: Option<&'static str>,
 }
 
 /// The two verdicts and the causes of their failures.
@@ -139,10 +144,15 @@ pub fn summarize(report: &Report) -> Summary {
             let cause = cause_of(failure);
             groups
                 .entry(cause.clone())
-                .or_insert_with(|| Cause {
-                    cause,
-                    count: 0,
-                    example: result.vector.case.id().to_owned(),
+                .or_insert_with(|| {
+                    let defect = crate::defects::of_cause(&cause);
+                    Cause {
+                        lies_in: defect.map(|d| d.lies_in.as_str()),
+                        fix: defect.map(|d| d.fix),
+                        cause,
+                        count: 0,
+                        example: result.vector.case.id().to_owned(),
+                    }
                 })
                 .count += 1;
         }
