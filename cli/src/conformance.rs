@@ -60,8 +60,9 @@ pub struct RunArgs {
     /// counted; JSON and HTML reports hold every case).
     #[arg(long, value_name = "N", default_value_t = kit::DEFAULT_MAX_DETAILS)]
     max_details: usize,
-    /// Write the report here instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write the report here instead of standard output (written whole or
+    /// not at all, as every -o of tm).
+    #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Seconds to wait for each answer before the adapter counts as hung.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
@@ -76,7 +77,7 @@ pub struct CasesArgs {
     #[command(flatten)]
     selection: Selection,
     /// Where to write the file [default: standard output].
-    #[arg(long, value_name = "FILE", default_value = "-")]
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: PathBuf,
 }
 

@@ -7,8 +7,9 @@ use ticketmatic_sign::Error;
 pub const EXIT_CODES: &str = "\
 Exit status:
   0  success
-  1  the server or the check said no (HTTP 4xx/5xx, an invalid return URL,
-     a clock outside the 30-minute window, a failed conformance case)
+  1  the server or the check said no (HTTP 4xx/5xx, a return URL that does
+     not verify or cannot be read, a clock outside the 30-minute window, a
+     failed conformance case)
   2  usage or setup error (arguments, credentials, files to read)
   3  network or I/O failure (connection, broken stream, writing output)
   130, 143  interrupted (Ctrl-C, SIGTERM); nothing half-written is left";

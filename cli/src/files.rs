@@ -4,7 +4,13 @@
 //! - a regular file, or a path that does not exist yet, is written under a
 //!   temporary name beside it and renamed over it only once complete, so a
 //!   reader never sees half of one; Ctrl-C and SIGTERM remove the temporary
-//!   file before `tm` exits;
+//!   file before `tm` exits. The rename is the one commit point: a signal
+//!   before it exits 130/143 with the old file untouched, a signal after it
+//!   changes nothing (exit 0);
+//! - what `>` could not write is refused before any work: a file the user
+//!   may not write (read-only), or one with other hard links (replacing it
+//!   would cut them); a replaced file keeps its mode, and its owner where
+//!   `tm` may set it (as root);
 //! - a symbolic link is followed: what it points to is written by these
 //!   rules and the link stays (a link to nothing is refused);
 //! - a character device or FIFO (`/dev/null`, `/dev/stdout`, a named pipe)
@@ -14,16 +20,23 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::output::write_failed;
 use crate::Failure;
 
-/// Temporary files to remove if `tm` is interrupted.
+/// Temporary files to remove if `tm` is interrupted. Its lock is also the
+/// commit point: a rename and the signal handler never interleave.
 static PARTIALS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Set once an output has taken its name: from then on a signal no longer
+/// changes the outcome, and `tm` finishes with the status the work earned.
+static COMMITTED: AtomicBool = AtomicBool::new(false);
+
 /// Exits with 128 + the signal's number on SIGINT or SIGTERM, after
-/// removing every temporary file still being written.
+/// removing every temporary file still being written; after the commit
+/// point (an output renamed into place), signals are let pass.
 pub fn clean_up_on_signals() {
     use signal_hook::consts::{SIGINT, SIGTERM};
     // Without the handler, the signals still end `tm`; only the cleanup is lost.
@@ -31,23 +44,35 @@ pub fn clean_up_on_signals() {
         return;
     };
     std::thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
-            if let Ok(partials) = PARTIALS.lock() {
-                for path in partials.iter() {
-                    let _ = std::fs::remove_file(path);
-                }
+        for signal in signals.forever() {
+            let partials = PARTIALS.lock().unwrap_or_else(|e| e.into_inner());
+            if COMMITTED.load(Ordering::SeqCst) {
+                continue;
+            }
+            for path in partials.iter() {
+                let _ = std::fs::remove_file(path);
             }
             std::process::exit(128 + signal);
         }
     });
 }
 
-/// `.NAME.tm-partial-PID` beside `path`.
-fn partial_path(path: &Path) -> PathBuf {
+/// The longest file name most file systems take (NAME_MAX).
+const NAME_MAX: usize = 255;
+
+/// `.NAME.tm-partial-PID-N` beside `path`, within NAME_MAX: a long NAME is
+/// cut (at a character), so that any name the user may give can be written.
+fn partial_path(path: &Path, attempt: u32) -> PathBuf {
     let name = path
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.tm-partial-{}", std::process::id()))
+    let suffix = format!(".tm-partial-{}-{attempt}", std::process::id());
+    let mut room = NAME_MAX - 1 - suffix.len();
+    while room < name.len() && !name.is_char_boundary(room) {
+        room -= 1;
+    }
+    let name = &name[..room.min(name.len())];
+    path.with_file_name(format!(".{name}{suffix}"))
 }
 
 /// Standard output, a file being written, or a stream opened by name.
@@ -82,7 +107,8 @@ impl Destination {
                 if kind.is_dir() {
                     Err(refuse("is a directory".into()))
                 } else if kind.is_file() {
-                    Self::replace(&path, Some(meta.permissions())).map_err(refuse)
+                    writable_as_by_redirection(&path, &meta).map_err(refuse)?;
+                    Self::replace(&path, Some(&meta)).map_err(refuse)
                 } else if kind.is_char_device() || kind.is_fifo() {
                     let file = OpenOptions::new()
                         .write(true)
@@ -107,11 +133,9 @@ impl Destination {
     }
 
     /// A regular file, written under a temporary name that nothing else
-    /// has (`create_new`), with the permissions of the file it replaces.
-    fn replace(
-        path: &Path,
-        permissions: Option<std::fs::Permissions>,
-    ) -> Result<Destination, String> {
+    /// has (`create_new`; a name left by a killed run is passed over), with
+    /// the mode and, where `tm` may set it, the owner of the file it replaces.
+    fn replace(path: &Path, replaced: Option<&std::fs::Metadata>) -> Result<Destination, String> {
         let parent = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
@@ -119,18 +143,29 @@ impl Destination {
         if !parent.is_dir() {
             return Err(format!("the folder {} does not exist", parent.display()));
         }
-        let partial = partial_path(path);
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&partial)
-            .map_err(|e| format!("cannot write there ({}): {e}", partial.display()))?;
+        let mut attempt = 0;
+        let (partial, file) = loop {
+            let partial = partial_path(path, attempt);
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&partial)
+            {
+                Ok(file) => break (partial, file),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                    attempt += 1
+                }
+                Err(e) => return Err(format!("cannot write there ({}): {e}", partial.display())),
+            }
+        };
         if let Ok(mut partials) = PARTIALS.lock() {
             partials.push(partial.clone());
         }
-        if let Some(permissions) = permissions {
-            // Best effort: a file of another owner keeps the default mode.
-            let _ = file.set_permissions(permissions);
+        if let Some(meta) = replaced {
+            use std::os::unix::fs::MetadataExt;
+            let _ = file.set_permissions(meta.permissions());
+            // Only root may give a file away; for anyone else it is theirs already.
+            let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
         }
         Ok(Destination::Replace {
             path: path.to_owned(),
@@ -170,11 +205,19 @@ impl Destination {
             } => {
                 let synced = file.sync_all();
                 drop(file);
+                // The commit point, under the lock the signal handler takes:
+                // either the handler removed the file and exited first, or
+                // the rename happened and signals no longer end `tm`.
+                let mut partials = PARTIALS.lock().unwrap_or_else(|e| e.into_inner());
                 let renamed = synced.and_then(|()| std::fs::rename(&partial, &path));
-                if renamed.is_err() {
-                    let _ = std::fs::remove_file(&partial);
+                match &renamed {
+                    Ok(()) => COMMITTED.store(true, Ordering::SeqCst),
+                    Err(_) => {
+                        let _ = std::fs::remove_file(&partial);
+                    }
                 }
-                forget(&partial);
+                partials.retain(|p| p != &partial);
+                drop(partials);
                 renamed.map_err(|e| Failure::io(format!("--output {}: {e}", path.display())))
             }
         }
@@ -200,11 +243,33 @@ fn resolve_links(path: &Path) -> Result<PathBuf, String> {
                 .map(|t| t.display().to_string())
                 .unwrap_or_default();
             format!(
-                "a symbolic link to {target}, which cannot be followed ({e}):                  tm writes through links but does not replace them"
+                "a symbolic link to {target}, which cannot be followed ({e}): \
+                 tm writes through links but does not replace them"
             )
         }),
         _ => Ok(path.to_owned()),
     }
+}
+
+/// What `>` would refuse: a file the user may not write (tested by opening
+/// it for writing, which changes nothing, so that root may as `>` may), or
+/// one with other hard links, which a rename would cut from the new text.
+fn writable_as_by_redirection(path: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if let Err(e) = OpenOptions::new().write(true).open(path) {
+        return Err(format!(
+            "cannot be written ({e}; mode {:o}): tm replaces only what you may write",
+            meta.permissions().mode() & 0o7777
+        ));
+    }
+    if meta.nlink() > 1 {
+        return Err(format!(
+            "has {} other hard links: replacing it would leave them with the old text; \
+             write to another name",
+            meta.nlink() - 1
+        ));
+    }
+    Ok(())
 }
 
 fn forget(partial: &Path) {
@@ -229,5 +294,38 @@ pub fn write_output(path: &Path, contents: &str) -> Result<(), Failure> {
             destination.abandon();
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A temporary name left by a killed run that had this process's PID
+    /// does not block the write: the next name is taken.
+    #[test]
+    fn a_leftover_temporary_file_is_passed_over() {
+        let dir = std::env::temp_dir().join(format!("tm-leftover-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("out");
+        std::fs::write(partial_path(&path, 0), "left by a killed run").unwrap();
+        let destination = Destination::replace(&path, None).unwrap();
+        let Destination::Replace { ref partial, .. } = destination else {
+            panic!("a file")
+        };
+        assert_eq!(partial, &partial_path(&path, 1));
+        destination.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
+        assert!(partial_path(&path, 0).exists(), "not ours: left alone");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn temporary_names_fit_in_name_max() {
+        let long = "é".repeat(127); // 254 bytes
+        let partial = partial_path(Path::new(&long), 12);
+        let name = partial.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= NAME_MAX, "{}", name.len());
+        assert!(name.ends_with(&format!(".tm-partial-{}-12", std::process::id())));
     }
 }

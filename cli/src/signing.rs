@@ -105,7 +105,7 @@ pub fn verify_return_url(signer: &Signer, given: &str) -> Result<String, Failure
 }
 
 /// `tm explain return-url`: the signed text, the URL's signature, and the
-/// verdict; exit 0 whatever the verdict, 2 for a query that cannot be read.
+/// verdict; exit 0 whatever the verdict, 1 for a query that cannot be read.
 pub fn explain_return_url(signer: &Signer, given: &str) -> Result<String, Failure> {
     let payload = grown(|buf| signer.return_url_payload(given, buf))
         .map_err(|e| refusal(signer, given, e))?;
@@ -131,14 +131,17 @@ fn parameter(given: &str, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// What to tell the user: a verdict (exit 1) that says what was compared,
-/// or a URL that cannot be read (exit 2).
+/// What to tell the user, exit 1 either way: a verdict that says what was
+/// compared, or why the URL is not one that can be read. What the URL holds
+/// is shown with its control characters escaped (a URL given may hold
+/// CR, LF or terminal escapes).
 fn refusal(signer: &Signer, given: &str, e: Error) -> Failure {
     match e {
         Error::BadAccessKey => Failure::no(match parameter(given, "accesskey") {
             None => "the query has no accesskey parameter".to_owned(),
             Some(key) => format!(
-                "the query's accesskey is '{key}', this signer's is '{}'",
+                "the query's accesskey is '{}', this signer's is '{}'",
+                shown(&key),
                 signer.access_key()
             ),
         })
@@ -148,14 +151,30 @@ fn refusal(signer: &Signer, given: &str, e: Error) -> Failure {
             let payload = grown(|buf| signer.return_url_payload(given, buf)).unwrap_or_default();
             Failure::no(format!(
                 "{e}: the query's signature {} is not that of the signed text \
-                 '{payload}' under this secret key (a changed parameter, or another key \
+                 '{}' under this secret key (a changed parameter, or another key \
                  pair; tm explain return-url shows both)",
-                parameter(given, "signature").unwrap_or_default()
+                shown(&parameter(given, "signature").unwrap_or_default()),
+                shown(&payload)
             ))
             .because(e)
         }
-        other => other.into(),
+        // Not a return URL that can be read: the check says no, too.
+        other => Failure::no(format!("return URL: {other}")).because(other),
     }
+}
+
+/// Text from the user or a URL as a message shows it: control characters
+/// (CR, LF, ESC...) escaped, so that it cannot rewrite the terminal.
+pub fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// An error about a widget parameter, naming it as it was given.
@@ -172,9 +191,11 @@ fn about_params(e: Error, params: &[(String, String)]) -> Failure {
         .map_or(text.as_str(), |(_, reason)| reason);
     match params.get(index) {
         Some((name, value)) => Failure::usage(format!(
-            "parameter {} of {}, {name}={value}: {reason}",
+            "parameter {} of {}, {}={}: {reason}",
             index + 1,
-            params.len()
+            params.len(),
+            shown(name),
+            shown(value)
         ))
         .because(e),
         None => e.into(),

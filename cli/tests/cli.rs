@@ -295,11 +295,22 @@ fn errors_name_the_parameter_and_count_bytes_in_the_url_given() {
         ],
         &CLUB_ENV,
     );
+    // Not a return URL that can be read: the check says no (exit 1).
     assert_fails(
         &out,
-        2,
-        "query: '%' at byte 29 is not followed by two hex digits",
+        1,
+        "return URL: query: '%' at byte 29 is not followed by two hex digits",
     );
+    // What the URL holds is shown escaped: no CR, LF or ESC reaches the terminal.
+    let out = tm(
+        &[
+            "verify-return-url",
+            "https://shop.example/done?a=1&accesskey=k%0D%0A%1B%5B2J&signature=0",
+        ],
+        &CLUB_ENV,
+    );
+    assert_fails(&out, 1, "the query's accesskey is 'k\\r\\n\\u{1b}[2J'");
+    assert!(!stderr(&out).contains('\x1b'), "{}", stderr(&out));
 }
 
 #[test]

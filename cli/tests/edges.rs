@@ -703,6 +703,7 @@ fn return_urls_are_explained() {
         1,
         "the query's accesskey is 'qwerty', this signer's is 'azertyuiop'",
     );
+    // A query that cannot be read: exit 1, as verify-return-url.
     let out = tm(&["--demo", "explain", "return-url", "a=%zz"], &[]);
-    assert_fails(&out, 2, "%");
+    assert_fails(&out, 1, "return URL: query: '%' at byte 2");
 }

@@ -288,3 +288,112 @@ s.serve_forever()
     );
     assert_eq!(text(&out.stdout), "{\"id\":1}\n");
 }
+
+/// The commit point: SIGINT at 40 moments of an export over an existing
+/// file. Exit 130 must mean the old file is intact (and nothing else is
+/// left); exit 0, the new file whole.
+#[test]
+fn exit_130_always_means_the_old_file_is_intact() {
+    let dir = scratch("commit-point");
+    let lines: Vec<String> = (0..20_000).map(|i| format!(r#"{{"id":{i}}}"#)).collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let mock = Mock::start(&["--data", &data(&dir, &lines)]);
+    let new_len = lines.iter().map(|l| l.len() + 1).sum::<usize>() as u64;
+    let (mut interrupted, mut finished) = (0, 0);
+    for step in 0..40u64 {
+        std::fs::write(dir.join("out.jsonl"), "PRECIOUS\n").unwrap();
+        let child = export(&mock, &dir, &["-o", "out.jsonl"])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread over start-up, the stream, and the rename.
+        std::thread::sleep(Duration::from_micros(2_500 * step));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let status = child.wait_with_output().unwrap().status;
+        let content = std::fs::read(dir.join("out.jsonl")).unwrap();
+        // Before `tm` installs its handler, SIGINT ends it as it ends any
+        // program (a shell shows 130 for it too).
+        use std::os::unix::process::ExitStatusExt;
+        let code = status.code().or(status.signal().map(|s| 128 + s));
+        match code {
+            Some(130) => {
+                interrupted += 1;
+                assert_eq!(
+                    content, b"PRECIOUS\n",
+                    "step {step}: exit 130 but the file changed"
+                );
+            }
+            Some(0) => {
+                finished += 1;
+                assert_eq!(content.len() as u64, new_len, "step {step}");
+            }
+            other => panic!("step {step}: exit {other:?}"),
+        }
+        assert_eq!(files_in(&dir), ["data.jsonl", "out.jsonl"], "step {step}");
+    }
+    println!(
+        "commit point: 40 runs, {interrupted} interrupted (old file intact), {finished} finished"
+    );
+    assert!(
+        interrupted > 0,
+        "no run was interrupted: the test proves nothing"
+    );
+}
+
+/// -o follows what `>` could do: a read-only file and a hard-linked one are
+/// refused before any request; a replaced file keeps its mode; a file name
+/// of 250 bytes works (its temporary name is cut to fit).
+#[test]
+fn outputs_are_written_as_redirection_would() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = scratch("as-redirection");
+    let mock = Mock::start(&["--data", &data(&dir, &[r#"{"id":1}"#])]);
+    std::fs::write(dir.join("linked"), "PRECIOUS\n").unwrap();
+    std::fs::hard_link(dir.join("linked"), dir.join("other-link")).unwrap();
+    let out = run(export(&mock, &dir, &["-o", "linked"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--output linked: has 1 other hard links"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(dir.join("linked")).unwrap(), b"PRECIOUS\n");
+    std::fs::remove_file(dir.join("other-link")).unwrap();
+
+    std::fs::set_permissions(dir.join("linked"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = run(export(&mock, &dir, &["-o", "linked"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let meta = std::fs::metadata(dir.join("linked")).unwrap();
+    assert_eq!(meta.mode() & 0o7777, 0o640);
+
+    // A read-only file: refused as `>` refuses it, unless running as root,
+    // for whom `>` writes it too (as root it is written, mode kept).
+    std::fs::set_permissions(dir.join("linked"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::write(dir.join("marker"), "").unwrap();
+    let root = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("linked"))
+        .is_ok();
+    let out = run(export(&mock, &dir, &["-o", "linked"]));
+    if root {
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(
+            std::fs::metadata(dir.join("linked")).unwrap().mode() & 0o7777,
+            0o444
+        );
+    } else {
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("cannot be written"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+
+    let long = "n".repeat(250);
+    let out = run(export(&mock, &dir, &["-o", &long]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(dir.join(&long)).unwrap(), b"{\"id\":1}\n");
+}
