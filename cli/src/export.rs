@@ -368,7 +368,10 @@ fn copy_jsonl(
     Ok(stats)
 }
 
-/// CSV with a header row from the first record's keys.
+/// CSV with a header row from the first record's keys; later records are
+/// mapped onto those columns by name (a JSON object's members have no
+/// order), and one with another set of keys is refused, naming the keys
+/// that differ.
 fn copy_csv(
     from: impl Read + Send + 'static,
     to: impl Write,
@@ -384,29 +387,65 @@ fn copy_csv(
         let record: Record =
             serde_json::from_slice(line).map_err(|e| stream.not_json(stats.records, e))?;
         let keys: Vec<&str> = record.0.iter().map(|(k, _)| k.as_str()).collect();
-        match &header {
+        let columns = match &header {
+            Some(columns) => columns,
             None => {
                 writer.write_record(&keys).map_err(csv_failed)?;
-                header = Some(keys.iter().map(|k| (*k).to_owned()).collect());
+                header.insert(keys.iter().map(|k| (*k).to_owned()).collect())
             }
-            Some(columns) if columns.iter().map(String::as_str).eq(keys.iter().copied()) => {}
-            Some(columns) => {
-                return Err(Failure::no(format!(
-                    "POST {}: line {}: its keys ({}) differ from the header's ({}): CSV needs one set of columns",
+        };
+        // Each column's value by name; the same set of keys in any order.
+        let cells: Option<Vec<String>> = columns
+            .iter()
+            .map(|column| {
+                record
+                    .0
+                    .iter()
+                    .find(|(k, _)| k == column)
+                    .map(|(_, v)| cell(v))
+            })
+            .collect();
+        match cells {
+            Some(cells) if keys.len() == columns.len() => {
+                writer.write_record(cells).map_err(csv_failed)
+            }
+            _ => {
+                let missing: Vec<&str> = columns
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| !keys.contains(c))
+                    .collect();
+                let extra: Vec<&str> = keys
+                    .iter()
+                    .copied()
+                    .filter(|k| !columns.iter().any(|c| c == k))
+                    .collect();
+                Err(Failure::no(format!(
+                    "POST {}: line {}: its keys differ from the header's (missing: {}; not in the \
+                     header: {}): CSV needs one set of columns",
                     stream.url,
                     stats.records,
-                    keys.join(", "),
-                    columns.join(", ")
+                    list(&missing),
+                    list(&extra)
                 )))
             }
         }
-        writer
-            .write_record(record.0.iter().map(|(_, value)| cell(value)))
-            .map_err(csv_failed)
     };
     let stats = for_each_line(from, stream, records, |_| Ok(()))?;
     writer.flush().map_err(write_failed("the export"))?;
     Ok(stats)
+}
+
+/// Names for a message, escaped; "none" for none.
+fn list(names: &[&str]) -> String {
+    if names.is_empty() {
+        return "none".into();
+    }
+    names
+        .iter()
+        .map(|n| crate::signing::shown(n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A CSV cell: text as it is, null empty, everything else as JSON text.

@@ -96,6 +96,9 @@ impl Destination {
     /// now, before any work is done.
     pub fn create(path: Option<&Path>) -> Result<Destination, Failure> {
         let Some(given) = path.filter(|p| p.as_os_str() != "-") else {
+            if crate::output::stdout_closed() {
+                return Err(crate::output::stdout_is_closed());
+            }
             return Ok(Destination::Stdout);
         };
         let refuse = |why: String| Failure::usage(format!("--output {}: {why}", given.display()));

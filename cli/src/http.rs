@@ -138,15 +138,24 @@ pub fn time(signer: &Signer, timeout: Timeout) -> Result<String, Failure> {
         Err(e) => return Err(http.failed("GET", &url, None, e)),
     };
     let local = Timestamp::now()?;
-    let json: serde_json::Value =
-        serde_json::from_str(&body).map_err(|e| format!("GET {url}: not JSON: {e}"))?;
+    // An answer that is not Ticketmatic's: the server said something else
+    // than the time (exit 1), shown short and escaped.
+    let unexpected = |what: &str| {
+        let head: String = body.chars().take(200).collect();
+        Failure::no(format!(
+            "GET {url}: {what} (is --base-url a Ticketmatic server?): {}",
+            crate::signing::shown(&head)
+        ))
+    };
+    let json: serde_json::Value = serde_json::from_str(&body)
+        .map_err(|e| unexpected(&format!("the answer is not JSON ({e})")))?;
     // ISO-8601; the first 19 characters are the part signatures use.
     let server = json
         .get("systemtime")
         .and_then(|v| v.as_str())
         .and_then(|text| text.get(..Timestamp::LEN))
         .and_then(|text| Timestamp::parse(text).ok())
-        .ok_or_else(|| format!("GET {url}: no systemtime in {body}"))?;
+        .ok_or_else(|| unexpected("no systemtime in the answer"))?;
     let diff = local.unix() - server.unix();
     let direction = if diff >= 0 { "ahead of" } else { "behind" };
     let outside = diff.unsigned_abs() > u64::from(DEFAULT_WINDOW_SECS);

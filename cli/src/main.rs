@@ -145,6 +145,8 @@ enum Explain {
 }
 
 fn main() -> ExitCode {
+    // Asked once, before any file is opened and could take its number.
+    output::stdout_closed();
     files::clean_up_on_signals();
     let done = parse().and_then(run).and_then(|output| {
         // Commands that stream their output themselves return nothing.

@@ -23,8 +23,36 @@ pub fn write_failed(what: impl Display) -> impl Fn(std::io::Error) -> Failure {
     }
 }
 
+/// Whether standard output was closed when `tm` started (`>&-`). Rust's
+/// runtime then opens /dev/null in its place, read-write, before `main`, so
+/// every write "succeeds"; a shell's `> /dev/null` opens it write-only. On
+/// Linux the open flags in /proc tell the two apart; elsewhere nothing is
+/// known and `tm` writes as before.
+pub fn stdout_closed() -> bool {
+    static CLOSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CLOSED.get_or_init(|| {
+        let null = std::fs::read_link("/proc/self/fd/1")
+            .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
+        let read_write = std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        });
+        null && read_write
+    })
+}
+
+/// The failure of a write to a closed standard output.
+pub fn stdout_is_closed() -> Failure {
+    Failure::io("writing standard output: it is closed (>&-), so nothing could be written")
+}
+
 /// Writes `text` whole to standard output and flushes it.
 pub fn stdout(text: &[u8]) -> Result<(), Failure> {
+    if stdout_closed() {
+        return Err(stdout_is_closed());
+    }
     let mut out = std::io::stdout().lock();
     out.write_all(text)
         .and_then(|()| out.flush())

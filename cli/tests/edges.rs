@@ -707,3 +707,60 @@ fn return_urls_are_explained() {
     let out = tm(&["--demo", "explain", "return-url", "a=%zz"], &[]);
     assert_fails(&out, 1, "return URL: query: '%' at byte 2");
 }
+
+/// Standard output closed (`>&-`): Rust's runtime puts /dev/null there, so
+/// every write would "succeed"; tm says it could not write (exit 3).
+#[test]
+fn a_closed_standard_output_is_a_failure_not_a_success() {
+    for command in ["header --at 0", "widget-url w"] {
+        let out = Command::new("sh")
+            .args(["-c", &format!("exec \"$0\" --demo {command} >&-"), TM])
+            .env_clear()
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{command}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("writing standard output: it is closed (>&-)"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    // > /dev/null is not closed: what the user asked for, exit 0.
+    let out = Command::new("sh")
+        .args(["-c", "exec \"$0\" --demo header --at 0 > /dev/null", TM])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// `tm time` against a server answering an HTML page: the server said
+/// something else than the time (exit 1), shown short and escaped.
+#[test]
+fn time_against_a_page_that_is_not_ticketmatic_exits_1() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = [0u8; 4096];
+        let _ = stream.read(&mut request);
+        let page = "<html>\x1b[2J<body>Welcome</body></html>";
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+            page.len()
+        );
+    });
+    let out = tm(&["--demo", "--base-url", &url, "time"], &[]);
+    server.join().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("the answer is not JSON"), "{err}");
+    assert!(err.contains("is --base-url a Ticketmatic server?"), "{err}");
+    assert!(!err.contains('\x1b'), "{err}");
+}

@@ -129,10 +129,29 @@ fn csv_refuses_records_with_other_keys_and_leaves_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
-        err.contains("line 2: its keys (id, email) differ from the header's (id, name)"),
+        err.contains(
+            "line 2: its keys differ from the header's (missing: name; not in the header: email)"
+        ),
         "{err}"
     );
     assert_eq!(files_in(&dir), ["data.jsonl"]);
+}
+
+/// JSON objects carry no order: the same keys in another order fill the
+/// same columns.
+#[test]
+fn csv_maps_later_records_onto_the_columns_by_name() {
+    let dir = scratch("csvorder");
+    let mock = Mock::start(&[
+        "--data",
+        &data(&dir, &[r#"{"a":1,"b":"x"}"#, r#"{"b":"y","a":2}"#]),
+    ]);
+    let out = run(export(&mock, &dir, &["--format", "csv", "-o", "out.csv"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.csv")).unwrap(),
+        "a,b\n1,x\n2,y\n"
+    );
 }
 
 #[test]
