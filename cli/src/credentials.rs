@@ -76,6 +76,13 @@ impl Credentials {
         );
         let any_set = account.is_some() || key.is_some() || secret.is_some();
         let default_exists = default_file().is_some_and(|f| f.exists());
+        if let (false, false, Some(profile)) = (any_set, default_exists, &profile) {
+            return Err(Failure::usage(format!(
+                "--profile {}: no credentials file to take it from (~/.config/tm/credentials \
+                 does not exist): give --credentials FILE",
+                crate::signing::shown(profile)
+            )));
+        }
         if any_set || !default_exists {
             if any_set && profile.is_some() {
                 return Err(Failure::usage(

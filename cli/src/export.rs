@@ -31,7 +31,7 @@ pub struct ExportArgs {
         required_unless_present = "query_file"
     )]
     query: Option<String>,
-    /// A file holding the SQL query.
+    /// A file holding the SQL query (`-`: standard input).
     #[arg(long, value_name = "FILE")]
     query_file: Option<PathBuf>,
     /// Where to write the records; - is standard output [default: -]. A
@@ -75,6 +75,9 @@ enum Format {
 pub fn run(signer: &Signer, args: ExportArgs) -> Result<(), Failure> {
     let query = match (args.query, &args.query_file) {
         (Some(query), _) => query,
+        // `-` is standard input, as for tm api's -d @-.
+        (None, Some(file)) if file.as_os_str() == "-" => std::io::read_to_string(std::io::stdin())
+            .map_err(|e| Failure::usage(format!("--query-file -: standard input: {e}")))?,
         (None, Some(file)) => std::fs::read_to_string(file)
             .map_err(|e| Failure::usage(format!("--query-file {}: {e}", file.display())))?,
         (None, None) => return Err(Failure::usage("give --query or --query-file")),
@@ -113,8 +116,13 @@ pub fn run(signer: &Signer, args: ExportArgs) -> Result<(), Failure> {
                 1 => "1 record".to_owned(),
                 n => format!("{n} records"),
             };
+            // The bytes counted are those received (JSON Lines), which CSV is not.
+            let received = match args.format {
+                Format::Jsonl => "",
+                Format::Csv => " of JSON Lines received",
+            };
             output::stderr(&format!(
-                "tm: exported {records}, {} bytes in {secs:.1} s\n",
+                "tm: exported {records}, {} bytes{received} in {secs:.1} s\n",
                 stats.bytes
             ))
         }

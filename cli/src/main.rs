@@ -144,6 +144,20 @@ enum Explain {
     },
 }
 
+/// Where the base URL came from, for its messages: the option, or the
+/// environment variable clap read when the option was not given.
+fn base_url_source() -> &'static str {
+    let given = std::env::args_os().any(|a| {
+        let a = a.to_string_lossy();
+        a == "--base-url" || a.starts_with("--base-url=")
+    });
+    if !given && std::env::var_os("TM_BASE_URL").is_some() {
+        "TM_BASE_URL"
+    } else {
+        "--base-url"
+    }
+}
+
 fn main() -> ExitCode {
     // Asked once, before any file is opened and could take its number.
     output::stdout_closed();
@@ -212,7 +226,9 @@ fn run(cli: Cli) -> Result<String, Failure> {
         &credentials.account,
     )?
     .with_base_url(&cli.base_url)
-    .map_err(|e| Failure::usage(format!("--base-url {:?}: {e}", cli.base_url)).because(e))?;
+    .map_err(|e| {
+        Failure::usage(format!("{} {:?}: {e}", base_url_source(), cli.base_url)).because(e)
+    })?;
 
     match command {
         Keyed::Time { timeout } => http::time(&signer, timeout),

@@ -764,3 +764,96 @@ fn time_against_a_page_that_is_not_ticketmatic_exits_1() {
     assert!(err.contains("is --base-url a Ticketmatic server?"), "{err}");
     assert!(!err.contains('\x1b'), "{err}");
 }
+
+/// The small ones: each message names where the bad value came from.
+#[test]
+fn messages_name_their_source() {
+    // TM_BASE_URL, not --base-url, when it came from the environment.
+    let out = tm(
+        &["--demo", "widget-url", "w"],
+        &[("TM_BASE_URL", "ftp://x.example")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("tm: TM_BASE_URL \"ftp://x.example\": base URL: "),
+        "{}",
+        text(&out.stderr)
+    );
+    // --profile with no credentials file to take it from names the profile.
+    let home = scratch("no-credentials-home");
+    let out = tm(
+        &["--profile", "club", "header"],
+        &[("HOME", home.to_str().unwrap())],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--profile club: no credentials file to take it from"),
+        "{}",
+        text(&out.stderr)
+    );
+    // --widget-credentials: the mock says which option's file is wrong.
+    let missing = home.join("widgets");
+    let out = tm(
+        &[
+            "--demo",
+            "mock-server",
+            "--port",
+            "0",
+            "--widget-credentials",
+            missing.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(&format!("--widget-credentials {}: ", missing.display())),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// `--query-file -` reads the query from standard input, as `-d @-` does;
+/// a CSV export's summary says its byte count is of what was received.
+#[test]
+fn query_file_dash_is_standard_input_and_csv_counts_what_it_received() {
+    let dir = scratch("query-stdin");
+    let data = dir.join("data.jsonl");
+    std::fs::write(&data, "{\"id\":1}\n").unwrap();
+    let mock = Mock::start(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--log",
+        dir.join("log").to_str().unwrap(),
+    ]);
+    let mut child = Command::new(TM)
+        .args([
+            "--demo",
+            "--base-url",
+            &mock.url,
+            "export",
+            "--query-file",
+            "-",
+            "--format",
+            "csv",
+        ])
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"select id from tm.contact")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "id\n1\n");
+    assert!(
+        text(&out.stderr).contains("exported 1 record, 9 bytes of JSON Lines received in "),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -155,7 +155,8 @@ pub struct State {
 /// that a script (or a test) can read where to connect.
 pub fn run(credentials: Credentials, options: Options) -> Result<(), crate::Failure> {
     let widget = match &options.widget_credentials {
-        Some(file) => Credentials::from_file(file, None).map_err(|f| f.message)?,
+        Some(file) => Credentials::from_file(file, None)
+            .map_err(|f| format!("--widget-credentials {}: {}", file.display(), f.message))?,
         None => credentials.clone(),
     };
     let data = options
