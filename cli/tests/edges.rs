@@ -857,3 +857,39 @@ fn query_file_dash_is_standard_input_and_csv_counts_what_it_received() {
         text(&out.stderr)
     );
 }
+
+/// `mock-server --log /dev/full`: the server goes on, and says once that
+/// its log is lost.
+#[test]
+fn a_mock_log_that_cannot_be_written_is_said_once() {
+    let mut child = Command::new(TM)
+        .args(["--demo", "mock-server", "--port", "0", "--log", "/dev/full"])
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    for _ in 0..3 {
+        let out = tm(&["--demo", "--base-url", &url, "time"], &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(
+        err.matches("--log /dev/full: No space left on device")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("requests are no longer logged"), "{err}");
+}

@@ -14,7 +14,12 @@ use serde::Serialize;
 
 use super::server::Body;
 
-pub struct Log(Mutex<BufWriter<File>>);
+pub struct Log {
+    file: Mutex<BufWriter<File>>,
+    path: String,
+    /// Whether a failed write was already said: once, not per request.
+    told: std::sync::atomic::AtomicBool,
+}
 
 impl Log {
     pub fn open(path: &Path) -> Result<Log, String> {
@@ -23,14 +28,28 @@ impl Log {
             .append(true)
             .open(path)
             .map_err(|e| format!("--log {}: {e}", path.display()))?;
-        Ok(Log(Mutex::new(BufWriter::new(file))))
+        Ok(Log {
+            file: Mutex::new(BufWriter::new(file)),
+            path: path.display().to_string(),
+            told: std::sync::atomic::AtomicBool::new(false),
+        })
     }
 
     fn write(&self, record: &Record) {
-        let Ok(mut file) = self.0.lock() else { return };
-        // A full disk must not take the server down: the log is best effort.
+        let Ok(mut file) = self.file.lock() else {
+            return;
+        };
+        // A full disk must not take the server down: the server goes on, but
+        // says (once, on standard error) that its log is being lost.
         let line = serde_json::to_string(record).unwrap_or_default();
-        let _ = writeln!(file, "{line}").and_then(|()| file.flush());
+        if let Err(e) = writeln!(file, "{line}").and_then(|()| file.flush()) {
+            if !self.told.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                crate::output::note(format!(
+                    "tm mock-server: --log {}: {e}: requests are no longer logged",
+                    self.path
+                ));
+            }
+        }
     }
 }
 
