@@ -771,12 +771,37 @@ fn the_request_log_has_a_line_per_request() {
         call("GET", &api(&mock, "diagnostics/time"), &[], None).status,
         200
     );
+    // A signed request with the wrong method, and a widget URL not signed.
+    assert_eq!(
+        call(
+            "DELETE",
+            &api(&mock, "events"),
+            &[("Authorization", &signed())],
+            None
+        )
+        .status,
+        405
+    );
+    let widget = format!(
+        "{}/widgets/myaccountname/addtickets?event=1&accesskey=azertyuiop&signature=00",
+        mock.url
+    );
+    assert_eq!(call("GET", &widget, &[], None).status, 401);
     let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines.len(), 5, "{text}");
+    assert_eq!(
+        (lines[3]["verdict"].as_str(), lines[3]["status"].as_u64()),
+        (Some("refused"), Some(405))
+    );
+    assert_eq!(lines[3]["reason"], "this path answers GET only");
+    assert_eq!(
+        (lines[4]["verdict"].as_str(), lines[4]["status"].as_u64()),
+        (Some("refused"), Some(401))
+    );
     assert_eq!(lines[0]["auth"], "tm-hmac-sha256");
     assert_eq!(lines[0]["access_key"], "azertyuiop");
     assert_eq!(lines[0]["verdict"], "accepted");

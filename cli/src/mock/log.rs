@@ -64,7 +64,9 @@ pub struct Record {
     /// `tm-hmac-sha256`, `basic`, `none`, or the scheme that was refused.
     pub auth: String,
     pub access_key: Option<String>,
-    /// `accepted`, `refused` (authentication), or `open` (no authentication needed).
+    /// `accepted` (authentication, or a widget URL's signature, verified),
+    /// `refused` (either refused, or the method not allowed), or `open`
+    /// (no authentication needed).
     pub verdict: &'static str,
     pub reason: Option<String>,
     pub status: u16,

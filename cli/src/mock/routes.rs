@@ -131,14 +131,19 @@ async fn route(
         }
         ["widgets", account, widget] if request.method() == Method::GET => {
             match widgets::check(&state.widget, account, widget, &query) {
-                Ok(body) => json_response(StatusCode::OK, &body),
+                Ok(body) => {
+                    record.verdict = "accepted";
+                    json_response(StatusCode::OK, &body)
+                }
                 Err(problem) => {
+                    // A widget URL's signature is its authentication.
+                    record.verdict = "refused";
                     record.reason = Some(problem.message.clone());
                     problem.response()
                 }
             }
         }
-        ["widgets", _, _] => method_not_allowed(&Method::GET),
+        ["widgets", _, _] => method_not_allowed(record, &Method::GET),
         _ => Problem::new(
             StatusCode::NOT_FOUND,
             format!("{path}: not a Ticketmatic path (/api/1/{{account}}/... or /widgets/{{account}}/{{widget}})"),
@@ -189,7 +194,7 @@ async fn api(
         }
     }
     if request.method() != route.method {
-        return method_not_allowed(&route.method);
+        return method_not_allowed(record, &route.method);
     }
     let answer = match route.handler {
         Handler::Time => Ok(json_response(
@@ -206,13 +211,15 @@ async fn api(
     })
 }
 
-fn method_not_allowed(allowed: &Method) -> Response<Body> {
-    Problem::new(
+/// A 405, logged as refused with its reason, whatever the signature's verdict.
+fn method_not_allowed(record: &mut Record, allowed: &Method) -> Response<Body> {
+    let problem = Problem::new(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("this path answers {allowed} only"),
-    )
-    .header(ALLOW, allowed.as_str())
-    .response()
+    );
+    record.verdict = "refused";
+    record.reason = Some(problem.message.clone());
+    problem.header(ALLOW, allowed.as_str()).response()
 }
 
 fn fixture(
