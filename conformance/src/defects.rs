@@ -62,7 +62,8 @@ const fn parser(cause: &'static str, fix: &'static str) -> Defect {
 const SIGN_RAW: &str =
     "sign the raw values; percent-encode only when writing the URL (rawurlencode, quote, encodeURIComponent)";
 const ENCODE_LIKE_VALUES: &str = "percent-encode names and the access key as the values are \
-     (RFC 3986: rawurlencode in PHP, quote(s, safe='~') in Python, encodeURIComponent plus !'()* in JS, url.PathEscape in Go)";
+     (RFC 3986: rawurlencode in PHP, quote(s, safe='') in Python, encodeURIComponent plus !'()* in JS, \
+     url.QueryEscape in Go, whose '+' for a space Ticketmatic reads alike)";
 const UNSIGNED_NAMES: &str =
     "leave exactly `l` and `ordercode` out of the signed text, and keep them in the URL";
 const VERIFY_RAW_QUERY: &str = "verify the raw query string ($_SERVER['QUERY_STRING'], \
