@@ -53,7 +53,7 @@ pub struct Report {
     /// How the adapter ended, if not cleanly after `stop`.
     pub exit: Option<String>,
     /// The adapter's last lines of standard error (at most
-    /// [`STDERR_TAIL`](crate::adapter::STDERR_TAIL)).
+    /// 20, the adapter module's `STDERR_TAIL`).
     pub stderr_tail: Vec<String>,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
