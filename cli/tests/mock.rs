@@ -774,8 +774,8 @@ fn the_request_log_has_a_line_per_request() {
     // A signed request with the wrong method, and a widget URL not signed.
     assert_eq!(
         call(
-            "DELETE",
-            &api(&mock, "events"),
+            "PUT",
+            &api(&mock, "tools/queries"),
             &[("Authorization", &signed())],
             None
         )
@@ -797,7 +797,7 @@ fn the_request_log_has_a_line_per_request() {
         (lines[3]["verdict"].as_str(), lines[3]["status"].as_u64()),
         (Some("refused"), Some(405))
     );
-    assert_eq!(lines[3]["reason"], "this path answers GET only");
+    assert_eq!(lines[3]["reason"], "this path answers POST only");
     assert_eq!(
         (lines[4]["verdict"].as_str(), lines[4]["status"].as_u64()),
         (Some("refused"), Some(401))
@@ -817,4 +817,96 @@ fn the_request_log_has_a_line_per_request() {
     assert_eq!(lines[2]["verdict"], "open");
     assert_eq!(lines[2]["time"].as_str().unwrap().len(), 19);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Writes, as the official clients' create, update and delete calls make
+/// them, on the lists the fixtures seed: each signed and verified like a
+/// read, kept in memory while the server runs.
+#[test]
+fn fixtures_lists_are_created_in_updated_and_deleted_from() {
+    let mock = Mock::start(&["--fixtures", &fixtures()]);
+    let auth = signed();
+    let headers = [("Authorization", auth.as_str())];
+    let send = |method: &str, path: &str, body: Option<&str>| {
+        call(method, &api(&mock, path), &headers, body)
+    };
+    for (list, fields, update, expected_id) in [
+        (
+            "contacts",
+            r#"{"firstname": "Ada", "lastname": "Lovelace", "isdeleted": false}"#,
+            r#"{"lastname": "King"}"#,
+            1005,
+        ),
+        (
+            "events",
+            r#"{"name": "New Year", "startts": "2026-12-31 22:00:00"}"#,
+            r#"{"subtitle": "with fireworks"}"#,
+            10006,
+        ),
+    ] {
+        let created = send("POST", list, Some(fields));
+        assert_eq!(created.status, 200, "{list}: {}", created.body);
+        let item = created.json();
+        let id = item["id"].as_i64().expect("an id");
+        assert_eq!(id, expected_id, "{list}: the next id after the fixtures'");
+        let read = send("GET", &format!("{list}/{id}"), None);
+        assert_eq!(
+            read.json(),
+            item,
+            "{list}: a get after the create returns it"
+        );
+        let updated = send("PUT", &format!("{list}/{id}"), Some(update)).json();
+        for (name, value) in serde_json::from_str::<Value>(update)
+            .unwrap()
+            .as_object()
+            .unwrap()
+        {
+            assert_eq!(&updated[name], value, "{list}: the update's field");
+        }
+        let unchanged = serde_json::from_str::<Value>(fields).unwrap();
+        let first = unchanged.as_object().unwrap().keys().next().unwrap();
+        assert_eq!(
+            updated[first], unchanged[first],
+            "{list}: the other fields stay"
+        );
+        let deleted = send("DELETE", &format!("{list}/{id}"), None);
+        assert_eq!(deleted.status, 200);
+        assert_eq!(send("GET", &format!("{list}/{id}"), None).status, 404);
+        assert_eq!(send("DELETE", &format!("{list}/{id}"), None).status, 404);
+    }
+    // Refusals in Ticketmatic's shape, naming the field.
+    for (body, message) in [
+        ("not json", "the body is not JSON"),
+        ("[1, 2]", "the body is an array, not a JSON object"),
+        (
+            r#"{"firstname": 7}"#,
+            "field firstname: a number where the mock holds a string",
+        ),
+    ] {
+        let answer = send("POST", "contacts", Some(body));
+        assert_eq!(answer.status, 400, "{body}");
+        assert!(
+            answer.error().message.starts_with(message),
+            "{body}: {}",
+            answer.body
+        );
+    }
+    // The fields the server sets are ignored in a body, as tm-go sends them zero.
+    let answer = send(
+        "PUT",
+        "contacts/1001",
+        Some(r#"{"id": 0, "createdts": "", "email": "z@example.org"}"#),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let contact = answer.json();
+    assert_eq!(
+        (contact["id"].as_i64(), contact["email"].as_str()),
+        (Some(1001), Some("z@example.org"))
+    );
+    assert_eq!(contact["createdts"], "2025-03-14 09:12:00");
+    // Unsigned writes are refused like unsigned reads.
+    assert_eq!(
+        call("POST", &api(&mock, "contacts"), &[], Some("{}")).status,
+        401
+    );
 }

@@ -37,6 +37,12 @@ const (
 // an error, as in tm-go.
 type Time struct{ time.Time }
 
+// MarshalJSON writes what tm-go's Time writes in a request body:
+// "2006-01-02 15:04:05" (the zero time too, as a string).
+func (t Time) MarshalJSON() ([]byte, error) {
+	return json.Marshal(t.Format("2006-01-02 15:04:05"))
+}
+
 func (t *Time) UnmarshalJSON(data []byte) error {
 	if string(data) == "null" {
 		return nil
@@ -250,6 +256,19 @@ func get(accountSegment, path string, into interface{}) {
 	decode("GET "+path, text, into)
 }
 
+// write sends `body` as tm-go's Create and Update do (POST PATH, PUT
+// PATH/ID: the whole struct, `"id": 0` included) and decodes the 200 answer
+// into a T, as they do.
+func write[T any](method, path string, body T) T {
+	status, text := call(method, account, path, body, "")
+	if status != 200 {
+		fail("%s %s: HTTP %d: %s", method, path, status, text)
+	}
+	var out T
+	decode(method+" "+path, text, &out)
+	return out
+}
+
 // refused decodes an error answer as tm-go's RequestError.
 func refused(what string, status int, text []byte, want int) RequestError {
 	var e RequestError
@@ -344,11 +363,41 @@ func main() {
 	must(lines.Err())
 	check(exported == records, "tools/queries/export: %d records, want %d", exported, records)
 
+	// Writes, as tm-go's contacts.Create/Update/Delete and events.Create/
+	// Update/Delete make them; each read back as its Get reads it.
+	ada := write("POST", "contacts", Contact{Firstname: "Ada", Lastname: "Lovelace", Email: "ada@example.org", Languagecode: "en"})
+	check(ada.Id > 0 && ada.Firstname == "Ada", "contacts.Create: %+v", ada)
+	var read Contact
+	get(account, fmt.Sprintf("contacts/%d", ada.Id), &read)
+	check(read.Email == ada.Email, "contacts.Get after Create: %+v", read)
+	ada.Lastname = "King"
+	king := write("PUT", fmt.Sprintf("contacts/%d", ada.Id), ada)
+	check(king.Id == ada.Id && king.Lastname == "King" && king.Firstname == "Ada", "contacts.Update: %+v", king)
+	status, text = call("DELETE", account, fmt.Sprintf("contacts/%d", ada.Id), nil, "")
+	check(status == 200, "contacts.Delete: HTTP %d: %s", status, text)
+	status, text = call("GET", account, fmt.Sprintf("contacts/%d", ada.Id), nil, "")
+	refused("contacts.Get after Delete", status, text, 404)
+
+	start := Time{time.Date(2026, 12, 31, 22, 0, 0, 0, time.UTC)}
+	party := write("POST", "events", Event{Name: "New Year", Startts: start, Endts: start})
+	check(party.Id > 0 && party.Name == "New Year" && party.Startts.Equal(start.Time), "events.Create: %+v", party)
+	party.Subtitle = "with fireworks"
+	party = write("PUT", fmt.Sprintf("events/%d", party.Id), party)
+	var readEvent Event
+	get(account, fmt.Sprintf("events/%d", party.Id), &readEvent)
+	check(readEvent.Subtitle == "with fireworks", "events.Get after Update: %+v", readEvent)
+	status, text = call("DELETE", account, fmt.Sprintf("events/%d", party.Id), nil, "")
+	check(status == 200, "events.Delete: HTTP %d: %s", status, text)
+	status, text = call("GET", account, fmt.Sprintf("events/%d", party.Id), nil, "")
+	refused("events.Get after Delete", status, text, 404)
+	status, text = call("POST", account, "contacts", map[string]interface{}{"firstname": 7}, "")
+	bad := refused("a field of the wrong type", status, text, 400)
+
 	status, text = call("GET", account, "events", nil, strings.Repeat("0", 64))
 	e := refused("a wrong signature", status, text, 401)
 	status, text = call("GET", account, "events/1", nil, "")
 	refused("an unknown id", status, text, 404)
 
-	fmt.Printf("typed client (tm-go's types): every fixture route decoded: %d events (a page of %d, one by id), %d contacts, %d orders, %d price types, %d sales channels, %d account; tools/queries %d rows; export %d records; refusals decoded as RequestError (401: %q)\n",
-		len(events.Data), len(page.Data), len(contacts.Data), len(orders.Data), len(pricetypes.Data), len(saleschannels.Data), len(accounts), result.Nbrofresults, exported, e.Message)
+	fmt.Printf("typed client (tm-go's types): every fixture route decoded: %d events (a page of %d, one by id), %d contacts, %d orders, %d price types, %d sales channels, %d account; tools/queries %d rows; export %d records; contacts and events created, read, updated, deleted and gone (404); refusals decoded as RequestError (401: %q; 400: %q)\n",
+		len(events.Data), len(page.Data), len(contacts.Data), len(orders.Data), len(pricetypes.Data), len(saleschannels.Data), len(accounts), result.Nbrofresults, exported, e.Message, bad.Message)
 }

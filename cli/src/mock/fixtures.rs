@@ -10,6 +10,14 @@
 //! answers the item of `PATH.json` whose `id` (or `orderid`, the key of
 //! orders) is ID. `_/tools/accounts` lists the accounts of the file that the
 //! key pair may use, as the real server does.
+//!
+//! The lists are also written, in memory, for as long as the server runs
+//! (the files are never changed): `POST PATH` creates an item with the next
+//! id, `PUT PATH/ID` replaces the given fields, `DELETE PATH/ID` removes it,
+//! as tm-go's and tm-php's create, update and delete calls do; the fields
+//! the server sets (`id`, `createdts`, `lastupdatets`) are ignored in a body,
+//! as Ticketmatic documents. A body that is not a JSON object, or a field of
+//! another JSON type than the items hold, is refused with 400 naming the field.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -97,6 +105,149 @@ impl Fixtures {
             }
         }
         Some(page(&mut value, query).map(|()| value))
+    }
+}
+
+/// A write to a list of the fixtures: what the official clients' create,
+/// update and delete calls send.
+pub enum Write {
+    /// `POST PATH`: a new item, given its id.
+    Create(Value),
+    /// `PUT PATH/ID`: the given fields replace the item's.
+    Update(i64, Value),
+    /// `DELETE PATH/ID`.
+    Delete(i64),
+}
+
+impl Fixtures {
+    /// Applies `write` to the list at `path` (the account's file first, as
+    /// for reads); `None` when no list answers `path`. Answers the item as
+    /// stored (create, update) or `null` (delete).
+    pub fn write(
+        &mut self,
+        account_segment: &str,
+        path: &str,
+        write: Write,
+    ) -> Option<Result<Value, Problem>> {
+        if !plain(account_segment) || !path.split('/').all(plain) {
+            return None;
+        }
+        let key = [format!("{account_segment}/{path}"), path.to_owned()]
+            .into_iter()
+            .find(|key| self.0.contains_key(key))?;
+        let list = self.0.get_mut(&key)?;
+        let items = match list {
+            Value::Object(object) => object.get_mut("data")?.as_array_mut()?,
+            Value::Array(items) => items,
+            _ => return None,
+        };
+        Some(apply(items, path, write))
+    }
+}
+
+/// The key of a list's ids: `orderid` for orders, `id` for the rest.
+fn id_key(items: &[Value]) -> &'static str {
+    match items.first() {
+        Some(item) if item.get("orderid").is_some() => "orderid",
+        _ => "id",
+    }
+}
+
+/// Fields the server sets, which Ticketmatic ignores in a create or update
+/// body (tm-go sends them all, zero: `"id": 0`).
+const SERVER_SET: [&str; 4] = ["id", "orderid", "createdts", "lastupdatets"];
+
+fn apply(items: &mut Vec<Value>, name: &str, write: Write) -> Result<Value, Problem> {
+    let key = id_key(items);
+    let position = |items: &[Value], id: i64| {
+        items
+            .iter()
+            .position(|item| item.get(key).and_then(Value::as_i64) == Some(id))
+            .ok_or_else(|| {
+                Problem::new(
+                    StatusCode::NOT_FOUND,
+                    format!("{name}: no item with id {id}"),
+                )
+                .with("id", id)
+            })
+    };
+    match write {
+        Write::Create(fields) => {
+            let fields = object(fields, items.first())?;
+            let id = items
+                .iter()
+                .filter_map(|item| item.get(key).and_then(Value::as_i64))
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let mut item = fields;
+            item.insert(key.into(), id.into());
+            items.push(Value::Object(item.clone()));
+            Ok(Value::Object(item))
+        }
+        Write::Update(id, fields) => {
+            let at = position(items, id)?;
+            let fields = object(fields, items.get(at))?;
+            let item = items[at].as_object_mut().ok_or_else(|| {
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("{name}/{id}: not an object"),
+                )
+            })?;
+            item.extend(fields);
+            Ok(Value::Object(item.clone()))
+        }
+        Write::Delete(id) => {
+            let at = position(items, id)?;
+            items.remove(at);
+            Ok(Value::Null)
+        }
+    }
+}
+
+/// A write's body as an object whose fields have the JSON types the list's
+/// items hold (`like`): what the mock can check without a schema.
+fn object(body: Value, like: Option<&Value>) -> Result<serde_json::Map<String, Value>, Problem> {
+    let Value::Object(fields) = body else {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is {}, not a JSON object", kind(&body)),
+        ));
+    };
+    let fields: serde_json::Map<String, Value> = fields
+        .into_iter()
+        .filter(|(name, _)| !SERVER_SET.contains(&name.as_str()))
+        .collect();
+    for (name, value) in &fields {
+        let held = like
+            .and_then(|item| item.get(name))
+            .filter(|v| !v.is_null());
+        if let Some(held) = held {
+            if !value.is_null() && kind(value) != kind(held) {
+                return Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "field {name}: {} where the mock holds {}",
+                        kind(value),
+                        kind(held)
+                    ),
+                )
+                .with("field", name.as_str()));
+            }
+        }
+    }
+    Ok(fields)
+}
+
+/// A JSON value's type, as a message says it.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

@@ -33,6 +33,7 @@ Routes, under /api/1/{account}/ (trailing slashes tolerated):
   tools/queries/export   POST {\"query\": ..., \"limit\": N, \"offset\": N}: the --data records, streamed
   tools/queries          POST, the same body: {\"nbrofresults\": N, \"results\": [...]} from --data
   anything else (GET)    --fixtures DIR/{account}/PATH.json or DIR/PATH.json; PATH/ID the item
+  (POST, PUT, DELETE)    create in, update, delete from those lists, in memory while it runs
                          of PATH.json with that id; else 404
 and GET /widgets/{account}/{widget}?...: checks a widget URL's signature.
 Every error is JSON: {\"code\", \"message\", \"applicationcode\", \"applicationdata\"}.
@@ -146,7 +147,8 @@ pub struct State {
     pub widget: Keys,
     pub options: Options,
     pub data: Option<data::Data>,
-    pub fixtures: Option<fixtures::Fixtures>,
+    /// Read by every fixture GET, written by POST, PUT and DELETE.
+    pub fixtures: Option<std::sync::Mutex<fixtures::Fixtures>>,
     pub faults: faults::Faults,
     pub log: Option<std::sync::Arc<log::Log>>,
 }
@@ -168,7 +170,8 @@ pub fn run(credentials: Credentials, options: Options) -> Result<(), crate::Fail
         .fixtures
         .as_deref()
         .map(fixtures::Fixtures::load)
-        .transpose()?;
+        .transpose()?
+        .map(std::sync::Mutex::new);
     let log = options
         .log
         .as_deref()

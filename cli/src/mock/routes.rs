@@ -7,6 +7,8 @@
 //! | `tools/queries/export` | required       | POST    | the `--data` records, streamed |
 //! | `tools/queries`        | required       | POST    | the `--data` records as a QueryResult |
 //! | anything else          | required       | GET     | a `--fixtures` answer, or 404 |
+//! | a `--fixtures` list    | required       | POST    | creates an item (the next id) |
+//! | its `PATH/ID`          | required       | PUT, DELETE | updates, deletes the item |
 //!
 //! and `GET /widgets/{account}/{widget}?...`, which checks the URL's own
 //! signature. Authentication comes before everything but the path, so a 401
@@ -193,7 +195,9 @@ async fn api(
             return fault;
         }
     }
-    if request.method() != route.method {
+    let writes_fixtures = matches!(route.handler, Handler::Fixture)
+        && [Method::POST, Method::PUT, Method::DELETE].contains(request.method());
+    if request.method() != route.method && !writes_fixtures {
         return method_not_allowed(record, &route.method);
     }
     let answer = match route.handler {
@@ -203,6 +207,9 @@ async fn api(
         )),
         Handler::Export => export(state, request).await,
         Handler::Queries => queries(state, request).await,
+        Handler::Fixture if writes_fixtures => {
+            write_fixture(state, request, account_segment, rest).await
+        }
         Handler::Fixture => fixture(state, account_segment, rest, query),
     };
     answer.unwrap_or_else(|problem| {
@@ -239,10 +246,70 @@ fn fixture(
         problem
     };
     let fixtures = state.fixtures.as_ref().ok_or_else(not_found)?;
+    let fixtures = fixtures.lock().unwrap_or_else(|e| e.into_inner());
     let value = fixtures
         .answer(account_segment, rest, query, &state.api.account)
         .ok_or_else(not_found)??;
     Ok(json_response(StatusCode::OK, &value))
+}
+
+/// `POST LIST`, `PUT LIST/ID`, `DELETE LIST/ID` on a `--fixtures` list.
+async fn write_fixture(
+    state: &State,
+    request: Request<Incoming>,
+    account_segment: &str,
+    rest: &str,
+) -> Result<Response<Body>, Problem> {
+    use super::fixtures::Write;
+    let method = request.method().clone();
+    let not_found = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            format!("no list to write at: {rest}"),
+        )
+    };
+    let id = || -> Result<(&str, i64), Problem> {
+        let (list, id) = rest.rsplit_once('/').ok_or_else(not_found)?;
+        let id = id.parse().map_err(|_| {
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                format!("{rest}: '{id}' is not an id (a whole number)"),
+            )
+        })?;
+        Ok((list, id))
+    };
+    let body = |bytes: Bytes| -> Result<Value, Problem> {
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not JSON: {e}"),
+            )
+        })
+    };
+    let (path, write) = match method {
+        Method::POST => (rest, Write::Create(body(read_body(state, request).await?)?)),
+        Method::PUT => {
+            let (list, id) = id()?;
+            (
+                list,
+                Write::Update(id, body(read_body(state, request).await?)?),
+            )
+        }
+        _ => {
+            let (list, id) = id()?;
+            (list, Write::Delete(id))
+        }
+    };
+    let fixtures = state.fixtures.as_ref().ok_or_else(not_found)?;
+    let mut fixtures = fixtures.lock().unwrap_or_else(|e| e.into_inner());
+    let value = fixtures
+        .write(account_segment, path, write)
+        .ok_or_else(not_found)??;
+    Ok(match value {
+        // A delete answers 200 with no body: tm-go's Delete reads none.
+        Value::Null => Response::new(Body::default()),
+        value => json_response(StatusCode::OK, &value),
+    })
 }
 
 /// `tools/queries`: the QueryRequest's records as a QueryResult, whose
