@@ -910,3 +910,64 @@ fn fixtures_lists_are_created_in_updated_and_deleted_from() {
         401
     );
 }
+
+/// What hyper refuses before a request is routed (431 for a head over
+/// 16 KiB, 400 for one it cannot parse) is answered by hyper, with no body
+/// and no hook for one: the mock logs each, with hyper's reason.
+#[test]
+fn requests_refused_before_routing_are_logged() {
+    use std::io::{Read, Write};
+    let dir = scratch("unrouted");
+    let log = dir.join("requests.jsonl");
+    let mock = Mock::start(&["--log", log.to_str().unwrap()]);
+    let address = mock.url.trim_start_matches("http://").to_owned();
+    let send = |raw: &[u8]| {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(raw).unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    let long_query = format!(
+        "GET /api/1/x/events?{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    assert!(send(long_query.as_bytes()).starts_with("HTTP/1.1 431 "));
+    let big_header = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(20_000)
+    );
+    assert!(send(big_header.as_bytes()).starts_with("HTTP/1.1 431 "));
+    assert!(send(b"\x00\x01garbage\r\n\r\n").starts_with("HTTP/1.1 400 "));
+    assert!(send(b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x7fb\r\n\r\n").starts_with("HTTP/1.1 400 "));
+    // The log line is written when the connection ends: wait for all four.
+    let mut lines = Vec::new();
+    for _ in 0..100 {
+        lines = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        if lines.len() == 4 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let records: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let statuses: Vec<u64> = records
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [431, 431, 400, 400], "{lines:?}");
+    for record in &records {
+        assert_eq!(record["verdict"], "refused");
+        assert!(record["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("the request could not be read: "));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

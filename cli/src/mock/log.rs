@@ -35,6 +35,21 @@ impl Log {
         })
     }
 
+    /// A request hyper refused before it reached the routes (it could not
+    /// be parsed, or its head was too large): hyper answers those itself,
+    /// with no body and no hook for one, so the log is where they are said.
+    pub fn unrouted(&self, time: String, status: u16, reason: String) {
+        self.write(&Record {
+            time,
+            auth: "none".into(),
+            verdict: "refused",
+            reason: Some(reason),
+            status,
+            complete: true,
+            ..Record::default()
+        });
+    }
+
     fn write(&self, record: &Record) {
         let Ok(mut file) = self.file.lock() else {
             return;

@@ -2,7 +2,9 @@
 //! once, with keep-alive. hyper closes a connection whose headers take longer
 //! than `--idle-timeout` to arrive (the timer also runs while a keep-alive
 //! connection waits for its next request), and answers 431 to headers over
-//! 16 KiB. A slow or stalled client holds only its own task.
+//! 16 KiB, 400 to a request it cannot parse: those two answers are hyper's,
+//! empty (it has no hook for a body), and are logged here. A slow or stalled
+//! client holds only its own task.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -60,10 +62,27 @@ pub async fn serve(listener: TcpListener, state: State) {
                 .keep_alive(true)
                 .header_read_timeout(state.options.idle_timeout())
                 .max_header_size(MAX_HEADER_BYTES);
-            // The client went away, timed out, or a fault broke the stream.
-            let _ = builder
+            // The client went away, timed out, or a fault broke the stream;
+            // or hyper refused a request it could not read (and answered it
+            // itself): that one is logged.
+            let served = builder
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            if let (Err(e), Some(log)) = (served, &state.log) {
+                let status = if e.is_parse_too_large() {
+                    Some(431)
+                } else if e.is_parse() {
+                    Some(400)
+                } else {
+                    None
+                };
+                if let Some(status) = status {
+                    let time = ticketmatic_sign::Timestamp::now()
+                        .map(|t| t.as_str().to_owned())
+                        .unwrap_or_default();
+                    log.unrouted(time, status, format!("the request could not be read: {e}"));
+                }
+            }
             drop(permit);
         });
     }
