@@ -843,11 +843,19 @@ fn fixtures_lists_are_created_in_updated_and_deleted_from() {
             r#"{"subtitle": "with fireworks"}"#,
             10006,
         ),
+        // Orders are keyed by orderid, as tm-go's Order is.
+        (
+            "orders",
+            r#"{"customerid": 1001, "saleschannelid": 1}"#,
+            r#"{"status": 21001}"#,
+            8003,
+        ),
     ] {
         let created = send("POST", list, Some(fields));
         assert_eq!(created.status, 200, "{list}: {}", created.body);
         let item = created.json();
-        let id = item["id"].as_i64().expect("an id");
+        let key = if list == "orders" { "orderid" } else { "id" };
+        let id = item[key].as_i64().expect("an id");
         assert_eq!(id, expected_id, "{list}: the next id after the fixtures'");
         let read = send("GET", &format!("{list}/{id}"), None);
         assert_eq!(
