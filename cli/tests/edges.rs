@@ -862,29 +862,20 @@ fn query_file_dash_is_standard_input_and_csv_counts_what_it_received() {
 /// its log is lost.
 #[test]
 fn a_mock_log_that_cannot_be_written_is_said_once() {
-    let mut child = Command::new(TM)
-        .args(["--demo", "mock-server", "--port", "0", "--log", "/dev/full"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let mut mock = Mock::start_with_stderr(&["--log", "/dev/full"], Stdio::piped());
     for _ in 0..3 {
-        let out = tm(&["--demo", "--base-url", &url, "time"], &[]);
+        let out = tm(&["--demo", "--base-url", &mock.url, "time"], &[]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
-    let _ = child.kill();
-    let out = child.wait_with_output().unwrap();
-    let err = text(&out.stderr);
+    let _ = mock.child.kill();
+    let mut said = Vec::new();
+    mock.child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut said)
+        .unwrap();
+    let err = text(&said);
     assert_eq!(
         err.matches("--log /dev/full: No space left on device")
             .count(),

@@ -26,12 +26,18 @@ pub struct Mock {
 
 impl Mock {
     pub fn start(args: &[&str]) -> Mock {
+        Mock::start_with_stderr(args, Stdio::null())
+    }
+
+    /// As `start`, with the server's standard error going to `stderr`
+    /// (`Stdio::piped()` to read what it said).
+    pub fn start_with_stderr(args: &[&str], stderr: Stdio) -> Mock {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tm"))
             .args(["--demo", "mock-server", "--port", "0"])
             .args(args)
             .env_clear()
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("mock server starts");
         let mut line = String::new();
