@@ -51,6 +51,10 @@ struct Cli {
           default_value = ticketmatic_sign::DEFAULT_BASE_URL)]
     base_url: String,
 
+    /// Whether `base_url` came from TM_BASE_URL (clap says so), for its messages.
+    #[arg(skip)]
+    base_url_from_env: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -144,20 +148,6 @@ enum Explain {
     },
 }
 
-/// Where the base URL came from, for its messages: the option, or the
-/// environment variable clap read when the option was not given.
-fn base_url_source() -> &'static str {
-    let given = std::env::args_os().any(|a| {
-        let a = a.to_string_lossy();
-        a == "--base-url" || a.starts_with("--base-url=")
-    });
-    if !given && std::env::var_os("TM_BASE_URL").is_some() {
-        "TM_BASE_URL"
-    } else {
-        "--base-url"
-    }
-}
-
 fn main() -> ExitCode {
     // Asked once, before any file is opened and could take its number.
     output::stdout_closed();
@@ -184,7 +174,13 @@ fn main() -> ExitCode {
 /// The command line; help, version and usage errors are printed here,
 /// through clap, with their own exit statuses (0 and 2).
 fn parse() -> Result<Cli, Failure> {
-    Cli::try_parse().map_err(|e| {
+    use clap::{parser::ValueSource, CommandFactory, FromArgMatches};
+    let parsed = Cli::command().try_get_matches().and_then(|matches| {
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.base_url_from_env = matches.value_source("base_url") == Some(ValueSource::EnvVariable);
+        Ok(cli)
+    });
+    parsed.map_err(|e| {
         let exit = u8::try_from(e.exit_code()).unwrap_or(2);
         match e.print() {
             // A reader that went away does not change what the words meant.
@@ -227,7 +223,12 @@ fn run(cli: Cli) -> Result<String, Failure> {
     )?
     .with_base_url(&cli.base_url)
     .map_err(|e| {
-        Failure::usage(format!("{} {:?}: {e}", base_url_source(), cli.base_url)).because(e)
+        let source = if cli.base_url_from_env {
+            "TM_BASE_URL"
+        } else {
+            "--base-url"
+        };
+        Failure::usage(format!("{source} {:?}: {e}", cli.base_url)).because(e)
     })?;
 
     match command {
