@@ -9,7 +9,7 @@ use ticketmatic_sign::Signer;
 
 use crate::credentials::Credentials;
 use crate::files::Destination;
-use crate::http::{refusal, Http, Signed, Timeout};
+use crate::http::{refusal, Http, Response, Signed, Timeout};
 use crate::output::write_failed;
 use crate::Failure;
 
@@ -263,39 +263,28 @@ struct Request<'r> {
     url: &'r url::Url,
 }
 
-/// The answer, or the error answer with what was signed; a transport
-/// failure is already a `Failure`.
+/// The answer, or the error answer (a status of 400 or more) with what was
+/// signed; a transport failure is already a `Failure`.
 enum Sent {
-    Answer(ureq::Response),
-    Refused(ureq::Response, Signed),
+    Answer(Response),
+    Refused(Response, Signed),
 }
 
 impl Request<'_> {
     fn send(&self, body: Option<&str>) -> Result<Sent, Failure> {
-        let (request, signed) = self
-            .http
-            .signed(self.signer, self.method, self.url.as_str())?;
-        let sent = match body {
-            Some(body) => request
-                .set("Content-Type", "application/json")
-                .send_string(body),
-            None => request.call(),
-        };
-        match sent {
-            Ok(response) => Ok(Sent::Answer(response)),
-            Err(ureq::Error::Status(_, response)) => Ok(Sent::Refused(response, signed)),
-            Err(e) => Err(self
-                .http
-                .failed(self.method, self.url.as_str(), Some(&signed), e)),
-        }
+        let (response, signed) =
+            self.http
+                .send_signed(self.signer, self.method, self.url.as_str(), body)?;
+        Ok(if response.status().as_u16() >= 400 {
+            Sent::Refused(response, signed)
+        } else {
+            Sent::Answer(response)
+        })
     }
 
     /// The answer's body; a read that failed, said as such.
-    fn read(&self, response: ureq::Response) -> Result<String, Failure> {
-        response.into_string().map_err(|e| {
-            let why = self.http.stalled(&e).unwrap_or_else(|| e.to_string());
-            Failure::io(format!("{} {}: {why}", self.method, self.url))
-        })
+    fn read(&self, response: Response) -> Result<String, Failure> {
+        self.http.read(self.method, self.url.as_str(), response)
     }
 
     /// An error answer as the failure it is (exit 1).
@@ -311,17 +300,19 @@ impl Request<'_> {
 }
 
 /// The status line and headers, as `curl -i` and `gh api -i` print them.
-fn head(response: &ureq::Response) -> String {
+fn head(response: &Response) -> String {
+    let status = response.status();
     let mut head = format!(
-        "{} {} {}\n",
-        response.http_version(),
-        response.status(),
-        response.status_text()
+        "{:?} {} {}\n",
+        response.version(),
+        status.as_u16(),
+        status.canonical_reason().unwrap_or_default()
     );
-    for name in response.headers_names() {
-        for value in response.all(&name) {
-            head.push_str(&format!("{name}: {value}\n"));
-        }
+    for (name, value) in response.headers() {
+        head.push_str(&format!(
+            "{name}: {}\n",
+            String::from_utf8_lossy(value.as_bytes())
+        ));
     }
     head.push('\n');
     head
@@ -337,7 +328,7 @@ fn single(
         Sent::Answer(response) => (response, None),
         Sent::Refused(response, signed) => (response, Some(signed)),
     };
-    let status = response.status();
+    let status = response.status().as_u16();
     let head = include.then(|| head(&response));
     let text = request.read(response)?;
     let mut out = destination.writer();
@@ -409,7 +400,7 @@ fn paginate(
         let text = match request.send(None)? {
             Sent::Answer(response) => request.read(response)?,
             Sent::Refused(response, signed) => {
-                let status = response.status();
+                let status = response.status().as_u16();
                 let body = request.read(response)?;
                 return Err(request.refused(status, &body, &signed));
             }

@@ -14,7 +14,7 @@ use serde_json::Value;
 use ticketmatic_sign::Signer;
 
 use crate::files::Destination;
-use crate::http::{api_url, refusal, Http, Timeout};
+use crate::http::{api_url, refusal, Http, Response, Timeout};
 use crate::output::{self, write_failed};
 use crate::Failure;
 
@@ -97,7 +97,7 @@ pub fn run(signer: &Signer, args: ExportArgs) -> Result<(), Failure> {
     let http = Http::new(args.timeout);
     let copied = post_with_retry(&http, signer, &url, &body.to_string(), args.max_retries)
         .and_then(|response| {
-            let from = response.into_reader();
+            let from = response.into_body().into_reader();
             let to = BufWriter::with_capacity(256 * 1024, destination.writer());
             let stream = Stream {
                 url: &url,
@@ -139,41 +139,55 @@ fn post_with_retry(
     url: &str,
     body: &str,
     max_retries: u32,
-) -> Result<ureq::Response, Failure> {
+) -> Result<Response, Failure> {
     let mut retries = 0;
     loop {
         // Signed anew for each attempt: a retry may come minutes later.
-        let (request, signed) = http.signed(signer, "POST", url)?;
-        let sent = request
-            .set("Content-Type", "application/json")
-            .send_string(body);
-        match sent {
-            Ok(response) => return Ok(response),
-            Err(ureq::Error::Status(429, response)) if retries < max_retries => {
+        let (response, signed) = http.send_signed(signer, "POST", url, Some(body))?;
+        match response.status().as_u16() {
+            429 if retries < max_retries => {
                 retries += 1;
-                wait_out(response, retries, max_retries)?;
+                wait_out(http, url, response, retries, max_retries)?;
             }
-            Err(ureq::Error::Status(429, response)) => {
-                let body = response.into_string().unwrap_or_default();
+            429 => {
+                let body = http.read("POST", url, response).unwrap_or_default();
                 let message = refusal("POST", 429, url, &body, Some(&signed));
                 return Err(Failure::no(format!(
                     "{message}\nstill rate limited after {max_retries} retries (--max-retries)"
                 )));
             }
-            Err(e) => return Err(http.failed("POST", url, Some(&signed), e)),
+            status @ 400.. => {
+                let body = http.read("POST", url, response).unwrap_or_default();
+                return Err(Failure::no(refusal(
+                    "POST",
+                    status,
+                    url,
+                    &body,
+                    Some(&signed),
+                )));
+            }
+            _ => return Ok(response),
         }
     }
 }
 
 /// Waits as a 429 asks: `Retry-After` seconds, else the queue status's
 /// `backoff` milliseconds, else a second; counting down on a terminal.
-fn wait_out(response: ureq::Response, retry: u32, max_retries: u32) -> Result<(), Failure> {
+fn wait_out(
+    http: &Http,
+    url: &str,
+    response: Response,
+    retry: u32,
+    max_retries: u32,
+) -> Result<(), Failure> {
     let header = response
-        .header("Retry-After")
+        .headers()
+        .get("Retry-After")
+        .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let body: Option<Value> = response
-        .into_string()
+    let body: Option<Value> = http
+        .read("POST", url, response)
         .ok()
         .and_then(|b| serde_json::from_str(&b).ok());
     let backoff = body

@@ -33,95 +33,157 @@ pub struct Http {
     timeout: u64,
 }
 
+/// An answer, whatever its status: only a request that did not complete is
+/// a failure.
+pub type Response = ureq::http::Response<ureq::Body>;
+
 /// What a request's Authorization header signed: to compare with what the
 /// server says it expected when it answers 401.
 pub struct Signed(String);
 
+/// Bodies larger than this ask the server first (`Expect: 100-continue`),
+/// as curl does past the same size: a server that refuses the body (413,
+/// 401...) answers before it is sent, where a body larger than the socket's
+/// buffers would otherwise meet a closed connection ("Broken pipe") and the
+/// answer would be lost. Smaller bodies go at once, saving a round trip.
+const EXPECT_CONTINUE_ABOVE: usize = 1024 * 1024;
+
 impl Http {
     pub fn new(timeout: Timeout) -> Http {
-        let limit = Duration::from_secs(timeout.timeout);
-        let agent = ureq::AgentBuilder::new()
+        let limit = Some(Duration::from_secs(timeout.timeout));
+        let agent = ureq::Agent::config_builder()
             .timeout_connect(limit)
-            .timeout_read(limit)
-            .timeout_write(limit)
+            .timeout_per_read(limit)
+            .timeout_per_write(limit)
+            // Every status is an answer to show (its body says why).
+            .http_status_as_error(false)
+            // `tm api -X` takes any method token, as curl does.
+            .allow_non_standard_methods(true)
+            // As ureq 2 did and the tests rely on: no proxy from the
+            // environment.
+            .proxy(None)
             // As the official clients name themselves (ticketmatic/go (...)).
             .user_agent(concat!("tm/", env!("CARGO_PKG_VERSION")))
-            .build();
+            .build()
+            .into();
         Http {
             agent,
             timeout: timeout.timeout,
         }
     }
 
-    /// An unsigned request.
-    pub fn request(&self, method: &str, url: &str) -> ureq::Request {
-        self.agent.request(method, url)
+    /// Sends a request (with a JSON body if one is given) and returns the
+    /// answer, whatever its status; a request that did not complete is a
+    /// failure (exit 3) that says the URL once.
+    pub fn send(
+        &self,
+        method: &str,
+        url: &str,
+        authorization: Option<&str>,
+        body: Option<&str>,
+    ) -> Result<Response, Failure> {
+        let mut request = ureq::http::Request::builder().method(method).uri(url);
+        if let Some(authorization) = authorization {
+            request = request.header("Authorization", authorization);
+        }
+        let sent = match body {
+            Some(body) => {
+                request = request.header("Content-Type", "application/json");
+                if body.len() > EXPECT_CONTINUE_ABOVE {
+                    request = request.header("Expect", "100-continue");
+                }
+                self.run(request.body(body.as_bytes()))
+            }
+            None => self.run(request.body(())),
+        };
+        sent.map_err(|e| Failure::io(format!("{method} {url}: {}", self.transport(e, body))))
     }
 
-    /// A request signed now: one timestamp, both sent and signed.
-    pub fn signed(
+    fn run(
+        &self,
+        request: Result<ureq::http::Request<impl ureq::AsSendBody>, ureq::http::Error>,
+    ) -> Result<Response, ureq::Error> {
+        self.agent.run(request?)
+    }
+
+    /// A request signed now (one timestamp, both sent and signed), sent.
+    pub fn send_signed(
         &self,
         signer: &Signer,
         method: &str,
         url: &str,
-    ) -> Result<(ureq::Request, Signed), Failure> {
+        body: Option<&str>,
+    ) -> Result<(Response, Signed), Failure> {
         let ts = Timestamp::now()?;
         let header = signer.authorization_string(ts);
         let payload = grown(|buf| signer.authorization_payload(ts, buf))?;
-        let request = self.request(method, url).set("Authorization", &header);
-        Ok((request, Signed(payload)))
-    }
-
-    /// A request that failed: refused by the server (exit 1, with the error
-    /// body's message), or not completed (exit 3). The URL is said once.
-    pub fn failed(
-        &self,
-        method: &str,
-        url: &str,
-        signed: Option<&Signed>,
-        error: ureq::Error,
-    ) -> Failure {
-        match error {
-            ureq::Error::Status(status, response) => {
-                let body = response.into_string().unwrap_or_default();
-                Failure::no(refusal(method, status, url, &body, signed))
-            }
-            ureq::Error::Transport(transport) => {
-                Failure::io(format!("{method} {url}: {}", self.transport(&transport)))
-            }
-        }
+        let response = self.send(method, url, Some(&header), body)?;
+        Ok((response, Signed(payload)))
     }
 
     /// Why a connection or an answer did not complete, in a user's words.
-    fn transport(&self, transport: &ureq::Transport) -> String {
-        let cause = std::error::Error::source(transport);
-        let io = cause.and_then(|c| c.downcast_ref::<std::io::Error>());
-        if let Some(stalled) = io.and_then(|e| self.stalled(e)) {
-            return stalled;
-        }
-        let detail = cause
-            .map(|c| c.to_string())
-            .or_else(|| transport.message().map(str::to_owned))
-            .unwrap_or_default();
-        match transport.kind() {
-            ureq::ErrorKind::ConnectionFailed => format!("cannot connect: {detail}"),
-            ureq::ErrorKind::Dns => format!("cannot find the host: {detail}"),
-            ureq::ErrorKind::Io => format!("the connection failed: {detail}"),
-            kind => format!("{kind}: {detail}"),
+    fn transport(&self, error: ureq::Error, body: Option<&str>) -> String {
+        match error {
+            ureq::Error::Timeout(_) => self.stalled_text(),
+            ureq::Error::HostNotFound => "cannot find the host".to_owned(),
+            ureq::Error::ConnectionFailed => "cannot connect".to_owned(),
+            ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                format!("cannot connect: {e}")
+            }
+            // The server closed the connection while the body was on its
+            // way, and said nothing tm could read before it did.
+            ureq::Error::Io(e)
+                if body.is_some()
+                    && matches!(
+                        e.kind(),
+                        std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+                    ) =>
+            {
+                format!(
+                    "the connection failed while the {}-byte request body was being sent \
+                     ({e}): the server stopped reading it without an answer tm could read",
+                    body.map_or(0, str::len)
+                )
+            }
+            ureq::Error::Io(e) => self
+                .stalled(&e)
+                .unwrap_or_else(|| format!("the connection failed: {e}")),
+            e => e.to_string(),
         }
     }
 
-    /// A read or connection that ran out of time: what `--timeout` did.
+    /// A read that ran out of time (what `--timeout` did), from the
+    /// `io::Error` a body reader gives: a socket's own timeout, or ureq's
+    /// wrapped in it.
     pub fn stalled(&self, e: &std::io::Error) -> Option<String> {
-        matches!(
+        let ureq_timeout = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+            .is_some_and(|inner| matches!(inner, ureq::Error::Timeout(_)));
+        let socket_timeout = matches!(
             e.kind(),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        );
+        (ureq_timeout || socket_timeout).then(|| self.stalled_text())
+    }
+
+    fn stalled_text(&self) -> String {
+        format!(
+            "the server stalled: nothing came for {} s (--timeout {})",
+            self.timeout, self.timeout
         )
-        .then(|| {
-            format!(
-                "the server stalled: nothing came for {} s (--timeout {})",
-                self.timeout, self.timeout
-            )
+    }
+
+    /// An answer's body as text (at most 10 MB, ureq's default limit); a
+    /// read that failed, said as such (exit 3).
+    pub fn read(&self, method: &str, url: &str, response: Response) -> Result<String, Failure> {
+        response.into_body().read_to_string().map_err(|e| {
+            let why = match e {
+                ureq::Error::Timeout(_) => self.stalled_text(),
+                ureq::Error::Io(e) => self.stalled(&e).unwrap_or_else(|| e.to_string()),
+                e => e.to_string(),
+            };
+            Failure::io(format!("{method} {url}: {why}"))
         })
     }
 }
@@ -130,13 +192,12 @@ impl Http {
 pub fn time(signer: &Signer, timeout: Timeout) -> Result<String, Failure> {
     let http = Http::new(timeout);
     let url = api_url(signer, "diagnostics/time");
-    let body = match http.request("GET", &url).call() {
-        Ok(response) => response.into_string().map_err(|e| {
-            let why = http.stalled(&e).unwrap_or_else(|| e.to_string());
-            Failure::io(format!("GET {url}: {why}"))
-        })?,
-        Err(e) => return Err(http.failed("GET", &url, None, e)),
-    };
+    let response = http.send("GET", &url, None, None)?;
+    let status = response.status().as_u16();
+    let body = http.read("GET", &url, response)?;
+    if status >= 400 {
+        return Err(Failure::no(refusal("GET", status, &url, &body, None)));
+    }
     let local = Timestamp::now()?;
     // An answer that is not Ticketmatic's: the server said something else
     // than the time (exit 1), shown short and escaped.

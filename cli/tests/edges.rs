@@ -884,3 +884,99 @@ fn a_mock_log_that_cannot_be_written_is_said_once() {
     );
     assert!(err.contains("requests are no longer logged"), "{err}");
 }
+
+/// A server that refuses a body before reading it is heard: a body over
+/// 1 MiB is sent with `Expect: 100-continue`, so the 413 (or any early
+/// answer) arrives instead of a broken pipe, and tm exits 1 with the
+/// server's words; an existing output file is left as it was.
+#[test]
+fn an_answer_before_the_body_is_read_is_the_servers_refusal() {
+    let dir = scratch("early-answer");
+    let mock = Mock::start(&[]);
+    let query = dir.join("query.sql");
+    let mut big_query = String::from("select id from tm.contact where name in (");
+    while big_query.len() < 1_500_000 {
+        big_query.push_str("'someone', ");
+    }
+    big_query.push_str("'someone')");
+    std::fs::write(&query, &big_query).unwrap();
+    let kept = dir.join("kept.jsonl");
+    std::fs::write(&kept, "PRECIOUS\n").unwrap();
+    let export = [
+        "--demo",
+        "--base-url",
+        &mock.url,
+        "export",
+        "--query-file",
+        query.to_str().unwrap(),
+        "-o",
+        kept.to_str().unwrap(),
+    ];
+    let out = tm(&export, &[]);
+    assert_fails(
+        &out,
+        1,
+        "HTTP 413: the request body is larger than 1048576 bytes",
+    );
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "PRECIOUS\n");
+
+    // 10 MB from standard input, to tm api.
+    let ten_mb = format!("{{\"query\": \"{}\"}}", "x".repeat(10_000_000));
+    // The documentation's keys (`--demo`'s), with their secret or another.
+    let api = |secret: &str| {
+        let mut child = Command::new(TM)
+            .args(["--base-url", &mock.url])
+            .args(["api", "-X", "POST", "tools/queries", "-d", "@-"])
+            .env_clear()
+            .envs([
+                ("TM_ACCOUNT", "myaccountname"),
+                ("TM_ACCESS_KEY", "azertyuiop"),
+                ("TM_SECRET_KEY", secret),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // tm reads all of standard input before it connects.
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(ten_mb.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = api("qsdfghjklm");
+    assert_fails(
+        &out,
+        1,
+        "HTTP 413: the request body is larger than 1048576 bytes",
+    );
+    // An early answer of another kind: the signature is refused before the
+    // body is read.
+    let out = api("not-the-secret");
+    assert_fails(&out, 1, "HTTP 401");
+
+    // A server that never answers `100 Continue` gets the body after
+    // ureq's one-second wait, and its answer is read as usual.
+    let (url, server) = capture(Some("{}"));
+    let body = dir.join("body.json");
+    std::fs::write(&body, format!("{}\"}}", &ten_mb[..2_000_000])).unwrap();
+    let out = tm(
+        &[
+            "--demo",
+            "--base-url",
+            &url,
+            "api",
+            "tools/queries",
+            "-d",
+            &format!("@{}", body.display()),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let request = server.join().unwrap().to_ascii_lowercase();
+    assert!(request.contains("\r\nexpect: 100-continue\r\n"));
+    assert!(request.ends_with("xx\"}"));
+}

@@ -59,32 +59,31 @@ impl Answer {
 }
 
 fn call(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Answer {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(20))
-        .build();
-    let mut request = agent.request(method, url);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(20)))
+        .http_status_as_error(false)
+        .allow_non_standard_methods(true)
+        .proxy(None)
+        .build()
+        .into();
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
-        request = request.set(name, value);
+        request = request.header(*name, *value);
     }
-    let result = match body {
-        Some(body) => request.send_string(body),
-        None => request.call(),
-    };
-    let response = match result {
-        Ok(response) => response,
-        Err(ureq::Error::Status(_, response)) => response,
-        Err(e) => panic!("{method} {url}: {e}"),
-    };
-    let status = response.status();
+    let request = request.body(body.unwrap_or_default().as_bytes().to_vec());
+    let response = agent
+        .run(request.unwrap())
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let status = response.status().as_u16();
     let headers = response
-        .headers_names()
-        .into_iter()
-        .map(|n| {
-            let value = response.header(&n).unwrap_or_default().to_owned();
-            (n, value)
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.to_string(), value)
         })
         .collect();
-    let body = response.into_string().unwrap_or_default();
+    let body = response.into_body().read_to_string().unwrap_or_default();
     Answer {
         status,
         headers,
