@@ -2,7 +2,7 @@
 // part. Inputs are checked for JavaScript types here; everything about
 // Ticketmatic's rules is decided by the Rust crate through src/wasm.js.
 
-import { OP, TEXT_TIME, TicketmaticSignError, isReady, run, setInstance, text, utf8 } from "./wasm.js";
+import { NO_SLOT, OP, TEXT_TIME, TicketmaticSignError, isReady, module, setInstance } from "./wasm.js";
 
 export { TicketmaticSignError };
 
@@ -33,10 +33,20 @@ export { isReady };
 
 /**
  * Signs API requests and widget URLs and verifies return URLs for one key
- * pair and account, as the Rust crate `ticketmatic-sign` does (it runs inside).
+ * pair and account, as the Rust crate `ticketmatic-sign` does (it runs
+ * inside). The HMAC is keyed once, in the module, which keeps 64 signers
+ * keyed at once; `free()` (or `using`) gives a signer's place back at once,
+ * the garbage collector later. Signers beyond 64 work the same, keying the
+ * HMAC for each call until a place is free.
  */
 export class Signer {
-  #head;
+  #module;
+  /** The signer's slot in the module; -1 once freed. */
+  #slot = -1;
+  /** Only while the signer has no slot: its records, to key it for each call. */
+  #records = null;
+  /** The slot the call being made uses: the signer's, or the scratch slot. */
+  #using = -1;
 
   constructor(options) {
     if (options === null || typeof options !== "object") {
@@ -46,47 +56,79 @@ export class Signer {
       });
     }
     const { accessKey, secretKey, account = "", baseUrl } = options;
-    const secret = secretKey instanceof Uint8Array ? secretKey.slice() : utf8(secretKey, "secret_key");
-    this.#head = [
-      utf8(accessKey, "access_key"),
-      secret,
-      utf8(account, "account"),
-      utf8(baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl, "base_url"),
-    ];
-    // The crate checks the inputs and says what it keeps of the base URL.
-    const keptBaseUrl = text(run(OP.CHECK, this.#head));
+    const m = module();
+    this.#module = m;
+    m.begin();
+    m.string(accessKey, "access_key");
+    if (secretKey instanceof Uint8Array) m.bytes(secretKey);
+    else m.string(secretKey, "secret_key");
+    m.string(account, "account");
+    m.string(baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl, "base_url");
+    // The crate checks the inputs, and keeps the keyed HMAC, not the secret.
+    const records = m.written();
+    if (!this.#keep()) {
+      this.#using = m.newSigner(true); // checks the inputs all the same
+      this.#records = records;
+    }
+    m.begin();
     /** The access key. */
     this.accessKey = accessKey;
     /** The account name ("" for calls without one). */
     this.account = account;
-    /** The base URL of widget URLs, without a trailing "/". */
-    this.baseUrl = keptBaseUrl;
+    /** The base URL of widget URLs as the crate keeps it, without a trailing "/". */
+    this.baseUrl = m.outputText(m.run(this.#using, OP.BASE_URL, 0, 0));
     Object.freeze(this);
+  }
+
+  /** Keys the records written into a slot of the signer's own; false if none is free. */
+  #keep() {
+    const m = this.#module;
+    const slot = m.newSigner(false);
+    if (slot === NO_SLOT) return false;
+    this.#slot = slot;
+    this.#using = slot;
+    this.#records = null;
+    m.registry?.register(this, slot, this);
+    return true;
+  }
+
+  /**
+   * Gives the signer's place in the module back; the signer cannot be used
+   * after. Calling it again does nothing.
+   */
+  free() {
+    if (this.#slot >= 0) {
+      this.#module.registry?.unregister(this);
+      this.#module.exports.signer_free(this.#slot);
+    }
+    this.#slot = -1;
+    this.#using = -1;
+    this.#records = null;
   }
 
   /** The `Authorization` header value for a request made at `time` (default: now). */
   authorization(time) {
-    return text(this.#time(OP.AUTHORIZATION, time));
+    return this.#time(OP.AUTHORIZATION, time);
   }
 
   /** The text the `Authorization` header signs at `time`: access key, account, timestamp. */
   explainHeader(time) {
-    return text(this.#time(OP.AUTHORIZATION_PAYLOAD, time));
+    return this.#time(OP.AUTHORIZATION_PAYLOAD, time);
   }
 
   /** The widget signature (64 lower-case hex digits) of these parameters. */
   widgetSignature(params) {
-    return text(this.#params(OP.WIDGET_SIGNATURE, [], params));
+    return this.#params(OP.WIDGET_SIGNATURE, undefined, params);
   }
 
   /** The text the widget signature of these parameters signs. */
   explainWidget(params) {
-    return text(this.#params(OP.WIDGET_PAYLOAD, [], params));
+    return this.#params(OP.WIDGET_PAYLOAD, undefined, params);
   }
 
   /** The signed URL of `widget` (for example "addtickets") with these parameters. */
   widgetUrl(widget, params) {
-    return text(this.#params(OP.WIDGET_URL, [utf8(widget, "widget")], params));
+    return this.#params(OP.WIDGET_URL, widget, params);
   }
 
   /**
@@ -100,12 +142,14 @@ export class Signer {
    * `field` and `position` are the crate's, as for every refusal.
    */
   verifyReturnUrl(urlOrQuery) {
-    let bytes;
+    const m = this.#begin();
+    m.string(urlText(urlOrQuery), "return_url");
+    let len;
     try {
-      bytes = run(OP.VERIFY_RETURN_URL, [...this.#head, utf8(urlText(urlOrQuery), "return_url")]);
+      len = m.run(this.#using, OP.VERIFY_RETURN_URL, 0, 0);
     } catch (error) {
       // The crate's verdicts, and its refusals of the URL itself; anything
-      // else (a wrong type, a URL too large for the module) is thrown.
+      // else is thrown.
       const about = error instanceof TicketmaticSignError && (error.verdict || error.field === "return_url");
       if (!about) throw error;
       const result = {
@@ -118,85 +162,127 @@ export class Signer {
       if (error.position !== undefined) result.position = error.position;
       return result;
     }
-    return { valid: true, params: verifiedParams(bytes) };
+    return { valid: true, params: verifiedParams(m, len) };
   }
 
   /** The text a return URL's signature should sign (what `verifyReturnUrl` compares). */
   explainReturnUrl(urlOrQuery) {
-    return text(run(OP.RETURN_URL_PAYLOAD, [...this.#head, utf8(urlText(urlOrQuery), "return_url")]));
+    const m = this.#begin();
+    m.string(urlText(urlOrQuery), "return_url");
+    return m.outputText(m.run(this.#using, OP.RETURN_URL_PAYLOAD, 0, 0));
+  }
+
+  /**
+   * The module, ready for the inputs of one of this signer's calls; a
+   * signer without a slot of its own takes one if one is free, else is keyed
+   * into the scratch slot for this call.
+   */
+  #begin() {
+    const m = this.#module;
+    if (this.#records !== null) {
+      m.rewrite(this.#records);
+      if (!this.#keep()) this.#using = m.newSigner(true);
+    } else if (this.#slot < 0) {
+      throw new TicketmaticSignError("Signer: used after free()", { field: "options", reason: "freed" });
+    }
+    m.begin();
+    return m;
   }
 
   #time(op, time) {
+    const m = this.#begin();
+    let seconds;
     if (typeof time === "string") {
-      return run(op, [...this.#head, utf8(time, "timestamp")], { unixTime: TEXT_TIME });
+      m.string(time, "timestamp");
+      seconds = TEXT_TIME;
+    } else {
+      seconds = time === undefined ? Date.now() / 1000 : time instanceof Date ? time.getTime() / 1000 : time;
+      // Beyond 2^53 a bigint loses precision as a number, and is far outside 1970-9999 either way.
+      if (typeof seconds === "bigint") seconds = Number(seconds);
+      else if (typeof seconds !== "number" || !Number.isFinite(seconds)) {
+        throw new TicketmaticSignError("timestamp: expected Unix seconds, a Date or 'YYYY-MM-DDTHH:MM:SS' text", {
+          field: "timestamp",
+          reason: "invalid_type",
+        });
+      } else seconds = Math.floor(seconds);
     }
-    const seconds = time === undefined ? Date.now() / 1000 : time instanceof Date ? time.getTime() / 1000 : time;
-    let unixTime;
-    if (typeof seconds === "bigint") unixTime = seconds;
-    else if (typeof seconds === "number" && Number.isFinite(seconds)) unixTime = BigInt(Math.floor(seconds));
-    else {
-      throw new TicketmaticSignError("timestamp: expected Unix seconds, a Date or 'YYYY-MM-DDTHH:MM:SS' text", {
-        field: "timestamp",
-        reason: "invalid_type",
-      });
-    }
-    // Beyond i64 the call would wrap; anything that far out is out of range anyway.
-    if (unixTime <= TEXT_TIME || unixTime >= 2n ** 63n) unixTime = TEXT_TIME + 1n;
-    return run(op, this.#head, { unixTime });
+    return m.outputText(m.run(this.#using, op, 0, seconds));
   }
 
-  #params(op, before, params) {
-    const pairs = pairsOf(params);
-    const records = [...this.#head, ...before];
-    pairs.forEach(([name, value], i) => {
-      records.push(utf8(name, "params", i), utf8(valueText(value), "params", i));
-    });
-    return run(op, records, { count: pairs.length });
+  #params(op, widget, params) {
+    const m = this.#begin();
+    if (widget !== undefined) m.string(widget, "widget");
+    const count = writePairs(m, params);
+    return m.outputText(m.run(this.#using, op, count, 0));
   }
+}
+
+// `using signer = new Signer(...)` where the runtime knows explicit resource management.
+if (typeof Symbol.dispose === "symbol") {
+  Signer.prototype[Symbol.dispose] = Signer.prototype.free;
 }
 
 /** The records of a verified return URL: name, value, then a byte 1 if signed. */
-function verifiedParams(bytes) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+function verifiedParams(m, len) {
   const params = [];
-  let at = 0;
+  let at = m.output;
+  const end = at + len;
   const next = () => {
-    const len = view.getUint32(at, true);
-    const value = text(bytes.subarray(at + 4, at + 4 + len));
-    at += 4 + len;
-    return value;
+    const n = m.u32(at);
+    const text = m.text(at + 4, n);
+    at += 4 + n;
+    return text;
   };
-  while (at < bytes.length) {
+  while (at < end) {
     const name = next();
     const value = next();
-    params.push(Object.freeze({ name, value, signed: bytes[at] === 1 }));
+    // Plain objects: freezing each cost more than the rest of this loop.
+    params.push({ name, value, signed: m.mem[at] === 1 });
     at += 1;
   }
-  return Object.freeze(params);
+  return params;
 }
 
-/** Parameters as [name, value] pairs: from an array of pairs, URLSearchParams, a Map or a plain object. */
-function pairsOf(params) {
-  if (params === undefined || params === null) return [];
-  if (typeof URLSearchParams !== "undefined" && params instanceof URLSearchParams) return [...params];
-  if (params instanceof Map) return [...params];
+/**
+ * Writes parameters as name and value records and returns how many: from
+ * an array of pairs, URLSearchParams, a Map or a plain object.
+ */
+function writePairs(m, params) {
+  if (params === undefined || params === null) return 0;
+  let count = 0;
+  const pair = (name, value) => {
+    m.string(name, "params", count);
+    m.string(valueText(value), "params", count);
+    count++;
+  };
   if (Array.isArray(params)) {
-    return params.map((pair, i) => {
-      if (!Array.isArray(pair) || pair.length !== 2) {
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (!Array.isArray(p) || p.length !== 2) {
         throw new TicketmaticSignError(`params[${i}]: expected a [name, value] pair`, {
           field: "params",
           reason: "invalid_type",
           position: i,
         });
       }
-      return pair;
+      pair(p[0], p[1]);
+    }
+  } else if (
+    params instanceof Map ||
+    (typeof URLSearchParams !== "undefined" && params instanceof URLSearchParams)
+  ) {
+    for (const [name, value] of params) pair(name, value);
+  } else if (typeof params === "object") {
+    for (const name in params) {
+      if (Object.prototype.hasOwnProperty.call(params, name)) pair(name, params[name]);
+    }
+  } else {
+    throw new TicketmaticSignError("params: expected pairs, a plain object, a Map or URLSearchParams", {
+      field: "params",
+      reason: "invalid_type",
     });
   }
-  if (typeof params === "object") return Object.entries(params);
-  throw new TicketmaticSignError("params: expected pairs, a plain object, a Map or URLSearchParams", {
-    field: "params",
-    reason: "invalid_type",
-  });
+  return count;
 }
 
 /** Numbers and booleans are signed as they print; other non-strings are refused. */
@@ -210,5 +296,5 @@ function valueText(value) {
 /** A return URL as text: a `URL` object's `href`; strings go to the crate as they are. */
 function urlText(urlOrQuery) {
   if (typeof URL !== "undefined" && urlOrQuery instanceof URL) return urlOrQuery.href;
-  return urlOrQuery; // a non-string is refused by utf8()
+  return urlOrQuery; // a non-string is refused when written
 }

@@ -1,12 +1,15 @@
-// The WebAssembly module and its calling convention (wasm/src/lib.rs): inputs
-// go into the module's I/O area as records (a little-endian u32 length, then
-// the bytes), `run(op, count, unixTime, length)` computes, and the output is read
-// back from the start of the area. Nothing here signs or checks anything:
-// that is all the Rust crate's.
+// The WebAssembly module and its calling convention (wasm/src/lib.rs).
+// Inputs are written straight into the module's input area as records (a
+// little-endian u32 length, then the bytes); `run(slot, op, count, time,
+// length)` computes with the signer kept in `slot`, and the output is read
+// from the output area. Nothing here signs or checks anything: that is all
+// the Rust crate's. What is here is made to cost little per call: no arrays
+// built per call, short strings copied by a loop, long ones by encodeInto
+// and TextDecoder (each measured faster on its side of about 32 characters).
 
 /** Operation codes of `run` (wasm/src/lib.rs, module `op`). */
 export const OP = Object.freeze({
-  CHECK: 0,
+  BASE_URL: 0,
   AUTHORIZATION: 1,
   AUTHORIZATION_PAYLOAD: 2,
   WIDGET_SIGNATURE: 3,
@@ -16,13 +19,16 @@ export const OP = Object.freeze({
   RETURN_URL_PAYLOAD: 7,
 });
 
-/** `unixTime` when a record of timestamp text follows (i64::MIN). */
-export const TEXT_TIME = -(2n ** 63n);
+/** `time` when a record of timestamp text comes first. */
+export const TEXT_TIME = NaN;
 
 const REFUSED = -1;
 const BAD_CALL = -2;
+/** What `signer_new` returns when every slot holds a live signer. */
+export const NO_SLOT = -3;
+/** Strings shorter than this are copied by a loop; longer ones by the platform's encoder and decoder. */
+const SHORT = 32;
 
-let exports = null;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -44,93 +50,196 @@ export class TicketmaticSignError extends Error {
   }
 }
 
-/** Takes a `WebAssembly.Instance` of the module. */
-export function setInstance(instance) {
-  const e = instance.exports;
-  for (const name of ["memory", "io_ptr", "io_len", "run"]) {
-    if (!(name in e)) throw new TypeError(`not the ticketmatic-sign module: no export '${name}'`);
+/** One instance of the module: its exports, its memory, and the write cursor of the call being built. */
+class Module {
+  constructor(instance) {
+    const e = instance.exports;
+    for (const name of ["memory", "input_ptr", "output_ptr", "io_len", "signer_new", "signer_free", "run"]) {
+      if (!(name in e)) throw new TypeError(`not the ticketmatic-sign module: no export '${name}'`);
+    }
+    this.exports = e;
+    this.capacity = e.io_len();
+    // The memory never grows (the module has no allocator): one view serves every call.
+    this.mem = new Uint8Array(e.memory.buffer);
+    this.input = e.input_ptr();
+    this.end = this.input + this.capacity;
+    this.output = e.output_ptr();
+    this.at = this.input;
+    // Frees the slot of a Signer that was collected without free().
+    this.registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((slot) => e.signer_free(slot)) : null;
   }
-  exports = e;
+
+  /** Starts the inputs of a call. */
+  begin() {
+    this.at = this.input;
+  }
+
+  /** Writes `text` as a UTF-8 record, refusing what UTF-8 cannot carry and what does not fit. */
+  string(text, field, position) {
+    if (typeof text !== "string") throw notString(text, field, position);
+    const n = text.length;
+    const start = this.at + 4;
+    // UTF-8 takes at least one byte per UTF-16 unit.
+    if (start + n > this.end) throw this.tooLarge();
+    const mem = this.mem;
+    let len = 0;
+    if (n < SHORT) {
+      for (; len < n; len++) {
+        const c = text.charCodeAt(len);
+        if (c > 0x7f) break;
+        mem[start + len] = c;
+      }
+    }
+    if (len < n) {
+      const { read, written } = encoder.encodeInto(text.slice(len), mem.subarray(start + len, this.end));
+      if (read < n - len) throw this.tooLarge();
+      // Not all ASCII: encodeInto wrote U+FFFD for any lone surrogate.
+      if (written !== read && !wellFormed(text)) {
+        throw new TicketmaticSignError(
+          `${describeField(field, position)}: holds a lone UTF-16 surrogate, which has no UTF-8 form`,
+          { field, reason: "invalid_utf16", position },
+        );
+      }
+      len += written;
+    }
+    this.length(len);
+    this.at = start + len;
+  }
+
+  /** Writes `bytes` (a Uint8Array) as a record. */
+  bytes(bytes) {
+    const start = this.at + 4;
+    if (start + bytes.length > this.end) throw this.tooLarge();
+    this.mem.set(bytes, start);
+    this.length(bytes.length);
+    this.at = start + bytes.length;
+  }
+
+  length(len) {
+    const mem = this.mem;
+    const at = this.at;
+    mem[at] = len & 0xff;
+    mem[at + 1] = (len >>> 8) & 0xff;
+    mem[at + 2] = (len >>> 16) & 0xff;
+    mem[at + 3] = len >>> 24;
+  }
+
+  tooLarge() {
+    return new TicketmaticSignError(`inputs: more than the ${this.capacity} bytes the module takes in one call`, {
+      field: "input",
+      reason: "too_large",
+    });
+  }
+
+  /**
+   * Keys a signer from the records written (access key, secret, account,
+   * base URL) into a slot of its own, or with `scratch` into the slot that
+   * serves one call; returns the slot, or NO_SLOT when every slot is taken.
+   */
+  newSigner(scratch) {
+    const slot = this.exports.signer_new(this.at - this.input, scratch ? 1 : 0);
+    return slot === NO_SLOT ? NO_SLOT : this.check(slot);
+  }
+
+  /** The records written so far, copied out. */
+  written() {
+    return this.mem.slice(this.input, this.at);
+  }
+
+  /** Writes records copied by `written()` back. */
+  rewrite(records) {
+    this.mem.set(records, this.input);
+    this.at = this.input + records.length;
+  }
+
+  /** Runs `op` with the signer in `slot` on the records written; returns the output's length. */
+  run(slot, op, count, time) {
+    return this.check(this.exports.run(slot, op, count, time, this.at - this.input));
+  }
+
+  /** A call's result, or its error thrown. */
+  check(result) {
+    if (result >= 0) return result;
+    if (result === REFUSED) {
+      let at = this.output;
+      const next = () => {
+        const len = this.u32(at);
+        const text = this.text(at + 4, len);
+        at += 4 + len;
+        return text;
+      };
+      const reason = next();
+      const field = next();
+      const message = next();
+      const position = this.u32(at);
+      throw new TicketmaticSignError(message, {
+        field,
+        reason,
+        position: position === 0 ? undefined : position - 1,
+        verdict: this.u32(at + 4) === 1,
+      });
+    }
+    throw new Error(`ticketmatic-sign: the module could not read the call (code ${result}); this is a bug`);
+  }
+
+  u32(at) {
+    const mem = this.mem;
+    return (mem[at] | (mem[at + 1] << 8) | (mem[at + 2] << 16) | (mem[at + 3] << 24)) >>> 0;
+  }
+
+  /** The UTF-8 text of `len` bytes at `at` in memory. */
+  text(at, len) {
+    const mem = this.mem;
+    if (len < SHORT) {
+      let text = "";
+      for (let i = at; i < at + len; i++) {
+        const c = mem[i];
+        if (c > 0x7f) return decoder.decode(mem.subarray(at, at + len));
+        text += String.fromCharCode(c);
+      }
+      return text;
+    }
+    return decoder.decode(mem.subarray(at, at + len));
+  }
+
+  /** The output of a call: `len` bytes of UTF-8 text. */
+  outputText(len) {
+    return this.text(this.output, len);
+  }
+}
+
+let current = null;
+
+/** Takes a `WebAssembly.Instance` of the module; later Signers use it. */
+export function setInstance(instance) {
+  current = new Module(instance);
 }
 
 export function isReady() {
-  return exports !== null;
+  return current !== null;
 }
 
-/** UTF-8 of `text`, refusing lone surrogates, which UTF-8 cannot carry. */
-export function utf8(text, field, position) {
-  if (typeof text !== "string") {
-    const what = text === null ? "null" : typeof text;
-    throw new TicketmaticSignError(`${describeField(field, position)}: expected a string, got ${what}`, {
-      field,
-      reason: "invalid_type",
-      position,
-    });
+/** The module Signers made now use. */
+export function module() {
+  if (current === null) {
+    throw new Error("ticketmatic-sign: call `await init()` (or `initSync`) before signing");
   }
-  const wellFormed = text.isWellFormed ? text.isWellFormed() : !/\p{Surrogate}/u.test(text);
-  if (!wellFormed) {
-    throw new TicketmaticSignError(
-      `${describeField(field, position)}: holds a lone UTF-16 surrogate, which has no UTF-8 form`,
-      { field, reason: "invalid_utf16", position },
-    );
-  }
-  return encoder.encode(text);
+  return current;
+}
+
+function notString(text, field, position) {
+  const what = text === null ? "null" : typeof text;
+  return new TicketmaticSignError(`${describeField(field, position)}: expected a string, got ${what}`, {
+    field,
+    reason: "invalid_type",
+    position,
+  });
+}
+
+function wellFormed(text) {
+  return text.isWellFormed ? text.isWellFormed() : !/\p{Surrogate}/u.test(text);
 }
 
 function describeField(field, position) {
   return field === "params" && position !== undefined ? `params[${position}]` : field;
-}
-
-/**
- * Runs `op` on `records` (Uint8Arrays). Returns the output bytes, or throws
- * the library's error as a TicketmaticSignError.
- */
-export function run(op, records, { count = 0, unixTime = 0n } = {}) {
-  if (exports === null) {
-    throw new Error("ticketmatic-sign: call `await init()` (or `initSync`) before signing");
-  }
-  const capacity = exports.io_len();
-  let size = 0;
-  for (const record of records) size += 4 + record.length;
-  if (size > capacity) {
-    throw new TicketmaticSignError(
-      `inputs: ${size} bytes, more than the ${capacity} the module takes in one call`,
-      { field: "input", reason: "too_large" },
-    );
-  }
-  let area = new Uint8Array(exports.memory.buffer, exports.io_ptr(), capacity);
-  let view = new DataView(area.buffer, area.byteOffset, capacity);
-  let at = 0;
-  for (const record of records) {
-    view.setUint32(at, record.length, true);
-    area.set(record, at + 4);
-    at += 4 + record.length;
-  }
-  const result = exports.run(op, count, unixTime, at);
-  // The memory cannot grow (no allocator), but views are cheap: take fresh ones.
-  area = new Uint8Array(exports.memory.buffer, exports.io_ptr(), capacity);
-  view = new DataView(area.buffer, area.byteOffset, capacity);
-  if (result >= 0) return area.slice(0, result);
-  if (result === REFUSED) {
-    const fields = [];
-    let pos = 0;
-    for (let i = 0; i < 3; i++) {
-      const len = view.getUint32(pos, true);
-      fields.push(decoder.decode(area.subarray(pos + 4, pos + 4 + len)));
-      pos += 4 + len;
-    }
-    const [reason, field, message] = fields;
-    const position = view.getUint32(pos, true);
-    throw new TicketmaticSignError(message, {
-      field,
-      reason,
-      position: position === 0 ? undefined : position - 1,
-      verdict: view.getUint32(pos + 4, true) === 1,
-    });
-  }
-  throw new Error(`ticketmatic-sign: the module could not read the call (code ${result}); this is a bug`);
-}
-
-export function text(bytes) {
-  return decoder.decode(bytes);
 }

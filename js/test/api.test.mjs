@@ -233,10 +233,12 @@ test("inputs larger than the module's I/O area are refused, not cut", () => {
     reason: "buffer_too_small",
     message: `output buffer too small: ${url.length} bytes needed`,
   });
-  // The largest input that fits still signs.
-  // Six records (key, secret, account, base URL, name, value), each with its 4-byte length.
-  const value = "v".repeat(16 * 1024 - 4 * 6 - `azertyuiopqsdfghjklmmyaccountname${DEFAULT_BASE_URL}a`.length);
+  // The largest input that fits still signs: a call's inputs are its own
+  // records (name, value), each with its 4-byte length; one byte more does not fit.
+  const value = "v".repeat(16 * 1024 - 4 * 2 - "a".length);
   assert.equal(signer.widgetSignature({ a: value }), hmac("qsdfghjklm", `azertyuiopmyaccountnamea${value}`));
+  refuses(() => signer.widgetSignature({ a: `${value}v` }), { field: "input", reason: "too_large" });
+  refuses(() => signer.widgetSignature({ a: `${value.slice(1)}é` }), { field: "input", reason: "too_large" });
 });
 
 test("a signer is frozen", () => {
@@ -245,4 +247,44 @@ test("a signer is frozen", () => {
     "use strict";
     signer.accessKey = "other";
   }, TypeError);
+});
+
+test("free() gives the signer's place back; a freed signer refuses to sign", () => {
+  const signer = new Signer(DOC);
+  assert.equal(signer.widgetSignature(DOC_PARAMS), DOC_SIGNATURE);
+  signer.free();
+  signer.free(); // again: nothing
+  refuses(() => signer.widgetSignature(DOC_PARAMS), { field: "options", reason: "freed" });
+  if (typeof Symbol.dispose === "symbol") {
+    const disposed = new Signer(DOC);
+    disposed[Symbol.dispose]();
+    refuses(() => disposed.authorization(0), { reason: "freed" });
+  }
+});
+
+test("signers beyond the module's 64 places sign the same, each with its own key", () => {
+  // Held, so that the garbage collector frees none of them during the test.
+  const signers = [];
+  for (let i = 0; i < 100; i++) {
+    signers.push(new Signer({ accessKey: `key${i}`, secretKey: `secret${i}`, account: "club" }));
+  }
+  const expected = (i, name) => hmac(`secret${i}`, `key${i}club${name}1`);
+  // Calls of signers with and without places of their own, interleaved: a
+  // signer without one is keyed for each call, and must never sign with
+  // another's key.
+  for (let round = 0; round < 2; round++) {
+    for (const i of [99, 0, 98, 63, 64, 65, 1, 99]) {
+      assert.equal(signers[i].widgetSignature({ [`n${round}`]: "1" }), expected(i, `n${round}`), `signer ${i}`);
+    }
+  }
+  // Places given back are taken by the signers that lacked one.
+  for (const signer of signers.slice(0, 50)) signer.free();
+  for (let i = 50; i < 100; i++) {
+    assert.equal(signers[i].widgetSignature({ m: "1" }), expected(i, "m"), `signer ${i}`);
+  }
+  // A signer made while every place is taken checks its inputs all the same.
+  const more = [];
+  for (let i = 0; i < 20; i++) more.push(new Signer(DOC));
+  refuses(() => new Signer({ ...DOC, accessKey: "two words" }), { field: "access_key", reason: "invalid_byte" });
+  for (const signer of [...signers, ...more]) signer.free();
 });

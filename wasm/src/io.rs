@@ -1,7 +1,6 @@
 //! The I/O area shared with JavaScript, and the records written into it.
 
-use core::sync::atomic::{AtomicU8, Ordering};
-
+use spin::mutex::SpinMutex;
 use ticketmatic_sign::Error;
 
 /// Large enough for any widget URL a browser or server accepts in practice;
@@ -9,20 +8,32 @@ use ticketmatic_sign::Error;
 const IO_LEN: usize = 16 * 1024;
 const REFUSED: i32 = -1;
 const BAD_CALL: i32 = -2;
+const NO_SLOT: i32 = -3;
 
-// Atomics give the host a plain byte area to write into, without `unsafe`.
-#[allow(clippy::declare_interior_mutable_const)] // only used to fill `IO`
-const ZERO: AtomicU8 = AtomicU8::new(0);
-static IO: [AtomicU8; IO_LEN] = [ZERO; IO_LEN];
+// Two areas, so that the crate reads its input where JavaScript wrote it
+// and writes its output where JavaScript reads it: no copy in or out, and no
+// buffer on the stack to clear. JavaScript writes through the pointers
+// below (from `UnsafeCell::get` inside the mutex) only between calls, when
+// no lock and so no Rust reference is held. A lock that is held (a call
+// that trapped half-way) makes every later call a bad call, never a wait.
+static INPUT: SpinMutex<[u8; IO_LEN]> = SpinMutex::new([0; IO_LEN]);
+static OUTPUT: SpinMutex<[u8; IO_LEN]> = SpinMutex::new([0; IO_LEN]);
 
-/// Where the I/O area starts in linear memory.
+/// Where the input area starts in linear memory.
 #[allow(unsafe_code)] // `no_mangle` only names the export
 #[no_mangle]
-pub extern "C" fn io_ptr() -> usize {
-    IO.as_ptr() as usize
+pub extern "C" fn input_ptr() -> usize {
+    INPUT.as_mut_ptr() as usize
 }
 
-/// The I/O area's length.
+/// Where the output area starts in linear memory.
+#[allow(unsafe_code)]
+#[no_mangle]
+pub extern "C" fn output_ptr() -> usize {
+    OUTPUT.as_mut_ptr() as usize
+}
+
+/// The length of each area.
 #[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn io_len() -> usize {
@@ -33,6 +44,7 @@ pub extern "C" fn io_len() -> usize {
 pub enum Failure {
     Refused(Error),
     BadCall,
+    NoSlot,
 }
 
 impl From<Error> for Failure {
@@ -41,31 +53,26 @@ impl From<Error> for Failure {
     }
 }
 
-/// Copies the first `input_len` bytes of the I/O area in (what the caller
-/// wrote: copying all 16 KiB cost more than signing), runs `f` on them with
-/// an output buffer, and copies the output (or the error's records) back.
+/// Runs `f` on the first `input_len` bytes of the input area, with the
+/// output area to write into (the error's records too).
 pub fn call(
     input_len: usize,
     f: impl FnOnce(Records<'_>, &mut [u8]) -> Result<usize, Failure>,
 ) -> i32 {
-    let mut input = [0u8; IO_LEN];
-    let input_len = input_len.min(IO_LEN);
-    for (dst, src) in input[..input_len].iter_mut().zip(IO.iter()) {
-        *dst = src.load(Ordering::Relaxed);
-    }
-    let mut output = [0u8; IO_LEN];
-    let (result, len) = match f(Records(&input[..input_len]), &mut output) {
-        Ok(len) => (len as i32, len),
-        Err(Failure::Refused(error)) => match crate::error::describe(&error, &mut output) {
-            Ok(len) => (REFUSED, len),
-            Err(_) => (BAD_CALL, 0),
-        },
-        Err(Failure::BadCall) => (BAD_CALL, 0),
+    let (input, mut output) = match (INPUT.try_lock(), OUTPUT.try_lock()) {
+        (Some(input), Some(output)) => (input, output),
+        _ => return BAD_CALL,
     };
-    for (dst, &src) in IO.iter().zip(&output[..len]) {
-        dst.store(src, Ordering::Relaxed);
+    let input = &input[..input_len.min(IO_LEN)];
+    match f(Records(input), &mut output[..]) {
+        Ok(len) => len as i32,
+        Err(Failure::Refused(error)) => match crate::error::describe(&error, &mut output[..]) {
+            Ok(_) => REFUSED,
+            Err(_) => BAD_CALL,
+        },
+        Err(Failure::BadCall) => BAD_CALL,
+        Err(Failure::NoSlot) => NO_SLOT,
     }
-    result
 }
 
 /// Copies `bytes` to the start of `out`.
@@ -76,7 +83,7 @@ pub fn put(out: &mut [u8], bytes: &[u8]) -> Result<usize, Failure> {
     Ok(bytes.len())
 }
 
-/// Reads length-prefixed records from a copy of the I/O area.
+/// Reads length-prefixed records from the input area.
 #[derive(Clone)]
 pub struct Records<'a>(&'a [u8]);
 
@@ -99,36 +106,28 @@ impl<'a> Records<'a> {
     }
 }
 
-/// `count` (name, value) records as widget parameters.
-#[derive(Clone)]
-pub struct Params<'a> {
-    records: Records<'a>,
-    left: usize,
-}
+/// The most widget parameters one call can carry: each takes at least the
+/// 8 bytes of its two records' lengths in the input area.
+const MAX_PARAMS: usize = IO_LEN / 8;
 
-impl<'a> Params<'a> {
-    /// Checks that `records` holds `count` pairs, so that iterating cannot fail.
-    pub fn new(records: Records<'a>, count: usize) -> Result<Self, Failure> {
-        let mut check = records.clone();
-        for _ in 0..count.saturating_mul(2) {
-            check.next_str()?;
-        }
-        Ok(Params {
-            records,
-            left: count,
-        })
-    }
-}
+/// Widget parameters, read once from their records: the crate goes over
+/// them more than once (to check, sort and write them), and a slice is
+/// cheaper to go over again than records. The stack space for all of them
+/// is reserved, not written (a `heapless::Vec` is filled in place, never
+/// moved: moving one copies all of it).
+pub type Params<'a> = heapless::Vec<(&'a str, &'a str), MAX_PARAMS>;
 
-impl<'a> Iterator for Params<'a> {
-    type Item = (&'a str, &'a str);
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
-        Some((self.records.next_str().ok()?, self.records.next_str().ok()?))
+/// Reads `count` (name, value) records into `params`.
+pub fn read_params<'a>(
+    records: &mut Records<'a>,
+    count: usize,
+    params: &mut Params<'a>,
+) -> Result<(), Failure> {
+    for _ in 0..count {
+        let pair = (records.next_str()?, records.next_str()?);
+        params.push(pair).map_err(|_| Failure::BadCall)?;
     }
+    Ok(())
 }
 
 /// Writes length-prefixed records into an output buffer.
@@ -150,12 +149,15 @@ impl<'b> RecordWriter<'b> {
     /// A record of the bytes `bytes` yields.
     pub fn record_bytes(&mut self, bytes: impl Iterator<Item = u8>) -> Result<(), Failure> {
         let start = self.len;
-        self.raw(&[0; 4])?;
+        let mut at = start + 4;
         for byte in bytes {
-            self.raw(&[byte])?;
+            *self.out.get_mut(at).ok_or(Failure::BadCall)? = byte;
+            at += 1;
         }
-        let len = (self.len - start - 4) as u32;
-        self.out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+        let len = (at - start - 4) as u32;
+        self.len = start;
+        self.raw(&len.to_le_bytes())?;
+        self.len = at;
         Ok(())
     }
 

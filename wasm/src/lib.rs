@@ -2,28 +2,43 @@
 //! (`js/`): every operation of the crate, with no allocator and no bindings
 //! generator, so that its size is what signing costs a web page.
 //!
-//! Calling convention (the JavaScript side is `js/src/wasm.js`): the caller
-//! writes its inputs into the module's I/O area (`io_ptr()`, `io_len()`
-//! bytes) as records, each a little-endian `u32` length followed by that many
-//! bytes, calls `run` with an operation code and the length written, and reads the output back from
-//! the start of the area. The records start with the signer's: access key,
-//! secret key (any bytes), account, base URL (the JavaScript side sends the
-//! default when none is given); then
-//! come the operation's (see [`op`]).
+//! Calling convention (the JavaScript side is `js/src/wasm.js`):
 //!
-//! `run` returns the output's length, or
-//! - `REFUSED` (-1): the crate refused the inputs; the area holds the error
-//!   as records: reason, field, message (the core's `Error::reason`,
+//! - The caller writes its inputs straight into the module's input area
+//!   (`input_ptr()`, `io_len()` bytes) as records, each a little-endian `u32`
+//!   length followed by that many bytes, and passes the length written. The
+//!   output comes back in a separate output area (`output_ptr()`), so that
+//!   nothing is copied on either side of the call.
+//! - `signer_new(length, scratch)` reads four records: access key, secret
+//!   key (any bytes), account, base URL. It keys the HMAC once and keeps the
+//!   crate's [`Signer`] (the key schedule, not the secret) in one of
+//!   [`slots::SLOTS`] slots, or with `scratch` 1 in the slot
+//!   [`slots::SCRATCH`] that serves one call at a time, and returns the
+//!   slot's number; `signer_free` empties a slot.
+//! - `run(slot, op, count, time, length)` runs an operation (see [`op`]) with
+//!   that signer on the records written. `count` is the number of widget
+//!   parameters; `time` is the Unix time in seconds (an `f64`, which holds
+//!   every second from 1970 to 9999 exactly and crosses into JavaScript
+//!   without a BigInt), or NaN when a record of timestamp text comes first.
+//!
+//! `signer_new` and `run` return the output's length (`run`) or the slot
+//! (`signer_new`), or
+//! - `REFUSED` (-1): the crate refused the inputs; the output area holds the
+//!   error as records: reason, field, message (the core's `Error::reason`,
 //!   `Error::field`, `Error::message`), then a `u32` position plus one (0
 //!   when the error has none) and a `u32` 1 if the error is a verdict;
-//! - `BAD_CALL` (-2): the records could not be read (a bug on the caller's side).
+//! - `BAD_CALL` (-2): the records could not be read, or the slot is empty
+//!   (a bug on the caller's side);
+//! - `NO_SLOT` (-3, `signer_new` only): every slot holds a live signer (the
+//!   caller then uses the scratch slot).
 #![no_std]
 #![deny(unsafe_code)]
 
 mod error;
 mod io;
+pub mod slots;
 
-use io::{call, Failure, Params, RecordWriter, Records};
+use io::{Failure, Params, RecordWriter, Records};
 use ticketmatic_sign::{Signer, Timestamp};
 
 #[panic_handler]
@@ -31,34 +46,21 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-/// Reads the signer's four records.
-fn signer(records: &mut Records<'_>) -> Result<Signer, Failure> {
-    let access_key = records.next_str()?;
-    let secret = records.next_bytes()?;
-    let account = records.next_str()?;
-    let base_url = records.next_str()?;
-    Ok(Signer::new(access_key, secret, account)?.with_base_url(base_url)?)
-}
-
-/// `unix_time` that says a record of timestamp text follows: no time the
-/// crate accepts is this far out, and every other value goes to the crate,
-/// which says which are out of range.
-const TEXT_TIME: i64 = i64::MIN;
-
-/// The timestamp: `unix_time`, or the record of text if it is `TEXT_TIME`.
-fn timestamp(unix_time: i64, records: &mut Records<'_>) -> Result<Timestamp, Failure> {
-    Ok(if unix_time == TEXT_TIME {
+/// The timestamp: `time` in Unix seconds, or the record of text if it is
+/// NaN. Seconds beyond `i64` saturate, and the crate refuses them as out
+/// of range like every time outside 1970 to 9999.
+fn timestamp(time: f64, records: &mut Records<'_>) -> Result<Timestamp, Failure> {
+    Ok(if time.is_nan() {
         Timestamp::parse(records.next_str()?)?
     } else {
-        Timestamp::from_unix(unix_time)?
+        Timestamp::from_unix(time as i64)?
     })
 }
 
-/// The operations of `run`: what it reads after the signer, and what it writes.
+/// The operations of `run`: what it reads, and what it writes.
 pub mod op {
-    /// Nothing more; checks the signer's inputs and writes the base URL as
-    /// the signer keeps it.
-    pub const CHECK: u32 = 0;
+    /// Nothing; writes the base URL as the signer keeps it.
+    pub const BASE_URL: u32 = 0;
     /// The timestamp; writes the `Authorization` header.
     pub const AUTHORIZATION: u32 = 1;
     /// The timestamp; writes the text the header signs.
@@ -78,20 +80,42 @@ pub mod op {
     pub const RETURN_URL_PAYLOAD: u32 = 7;
 }
 
-/// Runs operation `op` (see [`op`]) on the records in the first `input_len`
-/// bytes of the I/O area: the signer's, then the operation's. `count` is the number of widget
-/// parameters; `unix_time` is the timestamp, or `TEXT_TIME` if a record of
-/// timestamp text follows. One entry point rather than one per operation:
-/// each export would carry its own copy of the call's setup.
+/// Keys a signer from the four records in the first `input_len` bytes of
+/// the input area and keeps it in a free slot (in the scratch slot if
+/// `scratch` is 1): returns the slot's number.
 #[allow(unsafe_code)] // `no_mangle` only names the export
 #[no_mangle]
-pub extern "C" fn run(op: u32, count: usize, unix_time: i64, input_len: usize) -> i32 {
-    call(input_len, |mut records, out| {
-        let signer = signer(&mut records)?;
-        match op {
-            op::CHECK => io::put(out, signer.base_url().as_bytes()),
+pub extern "C" fn signer_new(input_len: usize, scratch: u32) -> i32 {
+    io::call(input_len, |mut records, _| {
+        let access_key = records.next_str()?;
+        let secret = records.next_bytes()?;
+        let account = records.next_str()?;
+        let base_url = records.next_str()?;
+        let signer = Signer::new(access_key, secret, account)?.with_base_url(base_url)?;
+        slots::keep(signer, scratch == 1)
+    })
+}
+
+/// Empties slot `slot` (nothing if it is empty or out of range).
+#[allow(unsafe_code)] // `no_mangle` only names the export
+#[no_mangle]
+pub extern "C" fn signer_free(slot: usize) {
+    slots::free(slot);
+}
+
+/// Runs operation `op` (see [`op`]) with the signer in `slot` on the records
+/// in the first `input_len` bytes of the input area. One entry point rather
+/// than one per operation: each export would carry its own copy of the
+/// call's setup.
+#[allow(unsafe_code)] // `no_mangle` only names the export
+#[no_mangle]
+pub extern "C" fn run(slot: usize, op: u32, count: usize, time: f64, input_len: usize) -> i32 {
+    io::call(input_len, |mut records, out| {
+        let mut params = Params::new();
+        slots::with(slot, |signer| match op {
+            op::BASE_URL => io::put(out, signer.base_url().as_bytes()),
             op::AUTHORIZATION | op::AUTHORIZATION_PAYLOAD => {
-                let ts = timestamp(unix_time, &mut records)?;
+                let ts = timestamp(time, &mut records)?;
                 Ok(if op == op::AUTHORIZATION {
                     signer.authorization(ts, out)?.len()
                 } else {
@@ -99,17 +123,17 @@ pub extern "C" fn run(op: u32, count: usize, unix_time: i64, input_len: usize) -
                 })
             }
             op::WIDGET_SIGNATURE | op::WIDGET_PAYLOAD => {
-                let params = Params::new(records, count)?;
+                io::read_params(&mut records, count, &mut params)?;
                 if op == op::WIDGET_SIGNATURE {
-                    io::put(out, signer.widget_signature(params)?.as_bytes())
+                    io::put(out, signer.widget_signature(&params)?.as_bytes())
                 } else {
-                    Ok(signer.widget_payload(params, out)?.len())
+                    Ok(signer.widget_payload(&params, out)?.len())
                 }
             }
             op::WIDGET_URL => {
                 let widget = records.next_str()?;
-                let params = Params::new(records, count)?;
-                Ok(signer.widget_url(widget, params, out)?.len())
+                io::read_params(&mut records, count, &mut params)?;
+                Ok(signer.widget_url(widget, &params, out)?.len())
             }
             op::VERIFY_RETURN_URL => {
                 let params = signer.verify_return_url(records.next_str()?)?;
@@ -126,6 +150,6 @@ pub extern "C" fn run(op: u32, count: usize, unix_time: i64, input_len: usize) -
                 Ok(signer.return_url_payload(records.next_str()?, out)?.len())
             }
             _ => Err(Failure::BadCall),
-        }
+        })
     })
 }
