@@ -6,13 +6,14 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 import { init, Signer } from "../js/src/node.js";
+import { measurePair } from "./measure.mjs";
 
 const W = JSON.parse(readFileSync(new URL("workload.json", import.meta.url), "utf8"));
 const { access_key: KEY, secret_key: SECRET, account: ACCOUNT, widget: WIDGET, unix_time: T } = W;
 const PARAMS = W.params;
 const QUERY = W.return_query;
 const BASE = "https://apps.ticketmatic.com";
-const BATCH_NS = Number(process.env.SPEED_BATCH_MS ?? 100) * 1e6;
+const BATCH_MS = Number(process.env.SPEED_BATCH_MS ?? 100);
 
 // ----- what a Node developer writes with the standard library ------------------------
 
@@ -52,24 +53,6 @@ await init();
 const signer = new Signer({ accessKey: KEY, secretKey: SECRET, account: ACCOUNT });
 const bindingVerify = (query) => signer.verifyReturnUrl(query).valid;
 
-/** Median ns per call over 5 batches of about BATCH_NS each. */
-function measure(fn) {
-  let n = 1;
-  for (;;) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    if (Number(process.hrtime.bigint() - start) >= BATCH_NS) break;
-    n *= 2;
-  }
-  const batches = [];
-  for (let b = 0; b < 5; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    batches.push(Number(process.hrtime.bigint() - start) / n);
-  }
-  return batches.sort((a, b) => a - b)[2];
-}
-
 assert.equal(stdHeader(T), signer.authorization(T));
 assert.equal(stdWidgetUrl(WIDGET, PARAMS), signer.widgetUrl(WIDGET, PARAMS));
 assert.ok(stdVerify(QUERY) && bindingVerify(QUERY));
@@ -81,8 +64,9 @@ const ops = {
   "return-URL check": [() => stdVerify(QUERY), () => bindingVerify(QUERY)],
 };
 for (const [op, [std, binding]] of Object.entries(ops)) {
-  for (const [impl, fn] of [["stdlib", std], ["binding", binding]]) {
-    const line = { language: `Node ${process.version}`, binding: "ticketmatic-sign (npm, WebAssembly)", op, impl, ns: measure(fn) };
+  const ns = await measurePair({ fn: std }, { fn: binding }, { batchMs: BATCH_MS });
+  for (const [i, impl] of ["stdlib", "binding"].entries()) {
+    const line = { language: `Node ${process.version}`, binding: "ticketmatic-sign (npm, WebAssembly)", op, impl, ns: ns[i] };
     console.log(JSON.stringify(line));
   }
 }

@@ -3,7 +3,8 @@
 # against the binding, on speed/workload.json (see README.md). Prints the
 # Markdown table and writes it to target/speed.md. Needs what .ci/run
 # builds first: the C ABI (target/ffi), the Python package in
-# target/python-venv, the JavaScript module (js/), php and go.
+# target/python-venv, the JavaScript module (js/) with js/node_modules
+# (Playwright) and Debian's Chromium, php and go.
 # SPEED_BATCH_MS (default 100) is the length of each of the 5 timed batches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ OUT=$ROOT/target/speed.jsonl
 php speed/php.php >>"$OUT"
 "$ROOT/target/speed-go" speed/workload.json >>"$OUT"
 node speed/node.mjs >>"$OUT"
+node speed/chromium.mjs >>"$OUT"
 python3 - "$OUT" "$ROOT/target/speed.md" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]

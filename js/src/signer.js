@@ -225,17 +225,14 @@ if (typeof Symbol.dispose === "symbol") {
 /** The records of a verified return URL: name, value, then a byte 1 if signed. */
 function verifiedParams(m, len) {
   const params = [];
-  let at = m.output;
-  const end = at + len;
-  const next = () => {
-    const n = m.u32(at);
-    const text = m.text(at + 4, n);
-    at += 4 + n;
-    return text;
-  };
-  while (at < end) {
-    const name = next();
-    const value = next();
+  const end = m.output + len;
+  for (let at = m.output; at < end; ) {
+    const nameLen = m.u32(at);
+    const name = m.text(at + 4, nameLen);
+    at += 4 + nameLen;
+    const valueLen = m.u32(at);
+    const value = m.text(at + 4, valueLen);
+    at += 4 + valueLen;
     // Plain objects: freezing each cost more than the rest of this loop.
     params.push({ name, value, signed: m.mem[at] === 1 });
     at += 1;
@@ -249,13 +246,8 @@ function verifiedParams(m, len) {
  */
 function writePairs(m, params) {
   if (params === undefined || params === null) return 0;
-  let count = 0;
-  const pair = (name, value) => {
-    m.string(name, "params", count);
-    m.string(valueText(value), "params", count);
-    count++;
-  };
   if (Array.isArray(params)) {
+    // The common form, written without a callback per pair.
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
       if (!Array.isArray(p) || p.length !== 2) {
@@ -265,12 +257,18 @@ function writePairs(m, params) {
           position: i,
         });
       }
-      pair(p[0], p[1]);
+      m.string(p[0], "params", i);
+      m.string(valueText(p[1]), "params", i);
     }
-  } else if (
-    params instanceof Map ||
-    (typeof URLSearchParams !== "undefined" && params instanceof URLSearchParams)
-  ) {
+    return params.length;
+  }
+  let count = 0;
+  const pair = (name, value) => {
+    m.string(name, "params", count);
+    m.string(valueText(value), "params", count);
+    count++;
+  };
+  if (params instanceof Map || (typeof URLSearchParams !== "undefined" && params instanceof URLSearchParams)) {
     for (const [name, value] of params) pair(name, value);
   } else if (typeof params === "object") {
     for (const name in params) {
