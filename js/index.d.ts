@@ -48,7 +48,8 @@ export class TicketmaticSignError extends Error {
    * "invalid_host", "user_info", "invalid_port", "bad_escape",
    * "invalid_utf8", "no_query", "buffer_too_small"; from return URLs also
    * "bad_access_key", "signature_missing", "signature_mismatch"; and this
-   * package's own "too_large", "invalid_type", "invalid_utf16".
+   * package's own "too_large", "invalid_type", "invalid_utf16", and
+   * "freed" (a signer used after `free()`).
    */
   reason: string;
   /** For "params": the parameter's index; for other inputs the byte offset where the problem starts. */
@@ -113,9 +114,23 @@ export type ReturnUrlVerdict =
       position?: number;
     };
 
-/** Signs for one key pair and account. Construction checks the inputs (throws `TicketmaticSignError`). */
+/**
+ * Signs for one key pair and account. Construction checks the inputs (throws
+ * `TicketmaticSignError`) and keys the HMAC once, inside the module, which
+ * keeps 64 signers keyed at once; signers beyond that work the same but key
+ * the HMAC for each call until a place is free. Make one per key pair, not
+ * one per request.
+ */
 export class Signer {
   constructor(options: SignerOptions);
+  /**
+   * Gives the signer's place in the module back at once (the garbage
+   * collector does it later otherwise); the signer then refuses to sign
+   * (reason "freed"). Calling it again does nothing. Where the runtime has
+   * `Symbol.dispose`, `signer[Symbol.dispose]` is `free` (not typed here:
+   * the symbol is not in every TypeScript `lib`).
+   */
+  free(): void;
   readonly accessKey: string;
   readonly account: string;
   /** The base URL of widget URLs, without a trailing "/". */

@@ -15,7 +15,7 @@ export async function uses(bytes: Uint8Array, module: WebAssembly.Module): Promi
   } catch (e) {
     if (e instanceof TicketmaticSignError) return [e.field, e.reason, String(e.position ?? "")];
   }
-  return [
+  const outputs = [
     signer.authorization(),
     signer.authorization(new Date()),
     signer.authorization("2017-07-29T16:40:46"),
@@ -28,6 +28,8 @@ export async function uses(bytes: Uint8Array, module: WebAssembly.Module): Promi
     signer.explainReturnUrl("a=1"),
     reason,
   ];
+  signer.free();
+  return outputs;
 }
 
 export function misuses(signer: Signer): void {
