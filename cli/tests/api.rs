@@ -3,10 +3,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use common::{fixtures, text, tm, Mock};
+use common::{fixtures, text, tm, tm_with_stdin, Mock};
 use serde_json::Value;
 
 fn api(mock: &Mock, args: &[&str]) -> Output {
@@ -134,23 +133,9 @@ fn bodies_from_arguments_files_fields_and_stdin() {
     let out = api(&mock, &[export, "-f", "query=select 1"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tm"))
-        .args(["--demo", "--base-url", &mock.url, "api", export, "-d", "@-"])
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(br#"{"query": "x", "offset": 1}"#)
-        .unwrap();
-    assert_eq!(
-        text(&child.wait_with_output().unwrap().stdout),
-        "{\"id\":2}\n"
-    );
+    let args = ["--demo", "--base-url", &mock.url, "api", export, "-d", "@-"];
+    let out = tm_with_stdin(&args, &[], br#"{"query": "x", "offset": 1}"#);
+    assert_eq!(text(&out.stdout), "{\"id\":2}\n");
 
     let out = api(&mock, &[export, "-d", "{not json"]);
     assert_eq!(out.status.code(), Some(2));

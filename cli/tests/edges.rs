@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::{fixtures, scratch, text, tm, Mock};
+use common::{fixtures, scratch, text, tm, tm_with_stdin, Mock};
 
 const TM: &str = env!("CARGO_BIN_EXE_tm");
 
@@ -825,30 +825,17 @@ fn query_file_dash_is_standard_input_and_csv_counts_what_it_received() {
         "--log",
         dir.join("log").to_str().unwrap(),
     ]);
-    let mut child = Command::new(TM)
-        .args([
-            "--demo",
-            "--base-url",
-            &mock.url,
-            "export",
-            "--query-file",
-            "-",
-            "--format",
-            "csv",
-        ])
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"select id from tm.contact")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let args = [
+        "--demo",
+        "--base-url",
+        &mock.url,
+        "export",
+        "--query-file",
+        "-",
+        "--format",
+        "csv",
+    ];
+    let out = tm_with_stdin(&args, &[], b"select id from tm.contact");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "id\n1\n");
     assert!(
@@ -924,28 +911,22 @@ fn an_answer_before_the_body_is_read_is_the_servers_refusal() {
     let ten_mb = format!("{{\"query\": \"{}\"}}", "x".repeat(10_000_000));
     // The documentation's keys (`--demo`'s), with their secret or another.
     let api = |secret: &str| {
-        let mut child = Command::new(TM)
-            .args(["--base-url", &mock.url])
-            .args(["api", "-X", "POST", "tools/queries", "-d", "@-"])
-            .env_clear()
-            .envs([
-                ("TM_ACCOUNT", "myaccountname"),
-                ("TM_ACCESS_KEY", "azertyuiop"),
-                ("TM_SECRET_KEY", secret),
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // tm reads all of standard input before it connects.
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(ten_mb.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        let keys = [
+            ("TM_ACCOUNT", "myaccountname"),
+            ("TM_ACCESS_KEY", "azertyuiop"),
+            ("TM_SECRET_KEY", secret),
+        ];
+        let args = [
+            "--base-url",
+            &mock.url,
+            "api",
+            "-X",
+            "POST",
+            "tools/queries",
+            "-d",
+            "@-",
+        ];
+        tm_with_stdin(&args, &keys, ten_mb.as_bytes())
     };
     let out = api("qsdfghjklm");
     assert_fails(

@@ -14,6 +14,25 @@ pub fn tm(args: &[&str], env: &[(&str, &str)]) -> Output {
         .expect("tm runs")
 }
 
+/// `tm` with a clean environment plus `env`, and `stdin` as its standard
+/// input (written whole before the output is read: tm reads its input
+/// before it answers).
+pub fn tm_with_stdin(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tm"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tm runs");
+    // tm may exit before reading it all: a failed write is its answer.
+    let _ = child.stdin.take().expect("piped").write_all(stdin);
+    child.wait_with_output().expect("tm ends")
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
