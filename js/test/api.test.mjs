@@ -223,7 +223,7 @@ test("timestamps out of range or malformed are refused", () => {
   refuses(() => signer.authorization(new Date("nonsense")), { field: "timestamp", reason: "invalid_type" });
 });
 
-test("inputs larger than the module's I/O area are refused, not cut", () => {
+test("inputs larger than the module's input area are refused, not cut", () => {
   const signer = new Signer(DOC);
   refuses(() => signer.widgetSignature({ a: "x".repeat(16 * 1024) }), { field: "input", reason: "too_large" });
   // Fits going in, but the URL (every byte encoded as %XX) does not fit coming out.

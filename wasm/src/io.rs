@@ -1,4 +1,4 @@
-//! The I/O area shared with JavaScript, and the records written into it.
+//! The input and output areas shared with JavaScript, and the records in them.
 
 use spin::mutex::SpinMutex;
 use ticketmatic_sign::Error;
