@@ -1,6 +1,6 @@
 // The module's size budget: CI fails above it. Measured sizes are printed.
-// 30 KiB over the 30,070 bytes of issue 32 (signers kept in the module, the
-// hot crates at opt-level "s": +113 bytes, js/README.md), and over the 30,014
+// 30 KiB over the 30,152 bytes of issue 32 (signers kept in the module, the
+// hot crates at opt-level "s": +195 bytes, js/README.md), and over the 30,014
 // bytes reached before: it was 26 KiB over 26,043 until issue
 // 28 (one voice across every face) added, together 3,971 bytes, the base-URL
 // rule of SPEC section 7, the verified parameters verifyReturnUrl returns

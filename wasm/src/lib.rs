@@ -87,12 +87,13 @@ pub mod op {
 #[no_mangle]
 pub extern "C" fn signer_new(input_len: usize, scratch: u32) -> i32 {
     io::call(input_len, |mut records, _| {
+        let slot = slots::place(scratch == 1)?;
         let access_key = records.next_str()?;
         let secret = records.next_bytes()?;
         let account = records.next_str()?;
         let base_url = records.next_str()?;
         let signer = Signer::new(access_key, secret, account)?.with_base_url(base_url)?;
-        slots::keep(signer, scratch == 1)
+        slots::keep(slot, signer)
     })
 }
 

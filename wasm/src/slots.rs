@@ -20,19 +20,24 @@ pub const SCRATCH: usize = SLOTS;
 const EMPTY: Option<Signer> = None;
 static SIGNERS: SpinMutex<[Option<Signer>; SLOTS + 1]> = SpinMutex::new([EMPTY; SLOTS + 1]);
 
-/// Keeps `signer` in the first empty slot, or in [`SCRATCH`] if `scratch`;
-/// returns the slot's number.
-pub fn keep(signer: Signer, scratch: bool) -> Result<usize, Failure> {
+/// The slot a new signer goes to: the first empty one, or [`SCRATCH`] if
+/// `scratch`. Asked before the HMAC is keyed, so that a signer that finds
+/// no slot has cost nothing (JavaScript then keys it into the scratch slot).
+pub fn place(scratch: bool) -> Result<usize, Failure> {
+    if scratch {
+        return Ok(SCRATCH);
+    }
+    let slots = SIGNERS.try_lock().ok_or(Failure::BadCall)?;
+    slots[..SLOTS]
+        .iter()
+        .position(Option::is_none)
+        .ok_or(Failure::NoSlot)
+}
+
+/// Keeps `signer` in slot `number`, as [`place`] gave it.
+pub fn keep(number: usize, signer: Signer) -> Result<usize, Failure> {
     let mut slots = SIGNERS.try_lock().ok_or(Failure::BadCall)?;
-    let number = if scratch {
-        SCRATCH
-    } else {
-        slots[..SLOTS]
-            .iter()
-            .position(Option::is_none)
-            .ok_or(Failure::NoSlot)?
-    };
-    slots[number] = Some(signer);
+    *slots.get_mut(number).ok_or(Failure::BadCall)? = Some(signer);
     Ok(number)
 }
 
