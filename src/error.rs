@@ -1,6 +1,6 @@
 use core::fmt;
 
-use crate::sink::{FmtSink, Sink};
+use crate::sink::{Cursor, FmtSink, Sink};
 use crate::MAX_ACCESS_KEY_LEN;
 
 /// Which input an [`Error`] is about.
@@ -486,14 +486,40 @@ impl Error {
     /// assert_eq!(error.message(), "widget parameter 1 (0-based): its name appears more than once");
     /// ```
     pub fn message(&self) -> heapless::String<ERROR_MESSAGE_CAPACITY> {
+        let mut buf = [0u8; ERROR_MESSAGE_CAPACITY];
         let mut text = heapless::String::new();
-        let mut out = FmtSink {
-            out: &mut text,
-            failed: false,
-        };
         // Cannot fail: the capacity fits every message (a test checks it).
-        self.emit(&mut out);
+        if let Ok(message) = self.write_message(&mut buf) {
+            let _ = text.push_str(message);
+        }
         text
+    }
+
+    /// Writes the message of [`message`](Self::message) into `buf` and
+    /// returns it, for a caller with a buffer of its own (the WebAssembly
+    /// module writes it straight into its output area).
+    /// [`ERROR_MESSAGE_CAPACITY`] bytes always suffice; in a shorter buffer a
+    /// longer message is [`Error::BufferTooSmall`], never cut.
+    ///
+    /// ```
+    /// use ticketmatic_sign::{Error, ERROR_MESSAGE_CAPACITY};
+    ///
+    /// let mut buf = [0u8; ERROR_MESSAGE_CAPACITY];
+    /// let message = Error::SignatureMissing.write_message(&mut buf)?;
+    /// assert_eq!(message, "return URL: signature is missing");
+    /// assert_eq!(
+    ///     Error::SignatureMissing.write_message(&mut [0u8; 8]),
+    ///     Err(Error::BufferTooSmall { needed: 32 })
+    /// );
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn write_message<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str, Error> {
+        // Through the `Cursor` every output of the crate is written with:
+        // one copy of its code, where a sink of its own for messages cost
+        // WebAssembly 800 bytes.
+        let mut out = Cursor::new(buf);
+        self.emit(&mut out);
+        out.finish()
     }
 
     fn emit(&self, out: &mut (impl Sink + ?Sized)) {

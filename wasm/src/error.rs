@@ -12,7 +12,7 @@ pub fn describe(error: &Error, out: &mut [u8]) -> Result<usize, Failure> {
     let mut out = RecordWriter::new(out);
     out.record(error.reason().as_str().as_bytes())?;
     out.record(error.field().name().as_bytes())?;
-    out.record(error.message().as_bytes())?;
+    out.record_with(|room| error.write_message(room).map(str::len))?;
     let position = error.position().map_or(0, |p| p as u32 + 1);
     out.raw(&position.to_le_bytes())?;
     out.raw(&u32::from(error.is_verdict()).to_le_bytes())?;

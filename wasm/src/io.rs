@@ -146,6 +146,20 @@ impl<'b> RecordWriter<'b> {
         self.raw(bytes)
     }
 
+    /// A record of what `write` writes into the room left after the
+    /// record's length, returning how many bytes it wrote.
+    pub fn record_with(
+        &mut self,
+        write: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
+    ) -> Result<(), Failure> {
+        let start = self.len;
+        let room = self.out.get_mut(start + 4..).ok_or(Failure::BadCall)?;
+        let len = write(room).map_err(|_| Failure::BadCall)?;
+        self.raw(&(len as u32).to_le_bytes())?;
+        self.len += len;
+        Ok(())
+    }
+
     /// A record of the bytes `bytes` yields.
     pub fn record_bytes(&mut self, bytes: impl Iterator<Item = u8>) -> Result<(), Failure> {
         let start = self.len;
