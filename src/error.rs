@@ -689,15 +689,17 @@ fn at_byte(out: &mut (impl Sink + ?Sized), before: &str, offset: usize, after: &
 fn put_decimal(out: &mut (impl Sink + ?Sized), mut n: u64) {
     let mut digits = [0u8; 20]; // u64::MAX has 20
     let mut start = digits.len();
-    loop {
+    // Over the array's slots rather than indexed: no bounds check to keep
+    // (nor its panic, which costs WebAssembly its panic machinery).
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
         start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    out.put(&digits[start..]);
+    out.put(digits.get(start..).unwrap_or_default());
 }
 
 #[cfg(feature = "std")]

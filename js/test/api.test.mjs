@@ -6,6 +6,7 @@ import { createHmac } from "node:crypto";
 import { test } from "node:test";
 
 import { DEFAULT_BASE_URL, init, initSync, Signer, TicketmaticSignError } from "../src/node.js";
+import { module, OP } from "../src/wasm.js";
 
 await init();
 
@@ -239,6 +240,24 @@ test("inputs larger than the module's input area are refused, not cut", () => {
   assert.equal(signer.widgetSignature({ a: value }), hmac("qsdfghjklm", `azertyuiopmyaccountnamea${value}`));
   refuses(() => signer.widgetSignature({ a: `${value}v` }), { field: "input", reason: "too_large" });
   refuses(() => signer.widgetSignature({ a: `${value.slice(1)}é` }), { field: "input", reason: "too_large" });
+});
+
+test("the module refuses a call that claims more input than its area holds", () => {
+  // The calling convention itself (wasm/src/lib.rs): a length beyond the
+  // input area is a bad call (-2), not a call on the whole area.
+  const m = module();
+  m.begin();
+  for (const [text, field] of [["k", "access_key"], ["s", "secret_key"], ["a", "account"], [DEFAULT_BASE_URL, "base_url"]]) {
+    m.string(text, field);
+  }
+  const slot = m.newSigner(false);
+  try {
+    assert.equal(m.exports.run(slot, OP.BASE_URL, 0, 0, 0), DEFAULT_BASE_URL.length);
+    assert.equal(m.exports.run(slot, OP.BASE_URL, 0, 0, m.capacity), DEFAULT_BASE_URL.length);
+    assert.equal(m.exports.run(slot, OP.BASE_URL, 0, 0, m.capacity + 1), -2);
+  } finally {
+    m.exports.signer_free(slot);
+  }
 });
 
 test("a signer is frozen", () => {

@@ -53,8 +53,9 @@ impl From<Error> for Failure {
     }
 }
 
-/// Runs `f` on the first `input_len` bytes of the input area, with the
-/// output area to write into (the error's records too).
+/// Runs `f` on the first `input_len` bytes of the input area (more than
+/// the area holds is a bad call), with the output area to write into (the
+/// error's records too).
 pub fn call(
     input_len: usize,
     f: impl FnOnce(Records<'_>, &mut [u8]) -> Result<usize, Failure>,
@@ -63,7 +64,10 @@ pub fn call(
         (Some(input), Some(output)) => (input, output),
         _ => return BAD_CALL,
     };
-    let input = &input[..input_len.min(IO_LEN)];
+    let input = match input.get(..input_len) {
+        Some(input) => input,
+        None => return BAD_CALL,
+    };
     match f(Records(input), &mut output[..]) {
         Ok(len) => len as i32,
         Err(Failure::Refused(error)) => match crate::error::describe(&error, &mut output[..]) {
@@ -77,9 +81,12 @@ pub fn call(
 
 /// Copies `bytes` to the start of `out`.
 pub fn put(out: &mut [u8], bytes: &[u8]) -> Result<usize, Failure> {
-    out.get_mut(..bytes.len())
-        .ok_or(Failure::BadCall)?
-        .copy_from_slice(bytes);
+    let room = out.get_mut(..bytes.len()).ok_or(Failure::BadCall)?;
+    // A zip, not `copy_from_slice`: the same memory.copy without a length
+    // check that could panic (and keep the panic's code in the module).
+    for (to, &byte) in room.iter_mut().zip(bytes) {
+        *to = byte;
+    }
     Ok(bytes.len())
 }
 

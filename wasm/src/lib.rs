@@ -27,8 +27,9 @@
 //!   error as records: reason, field, message (the core's `Error::reason`,
 //!   `Error::field`, `Error::message`), then a `u32` position plus one (0
 //!   when the error has none) and a `u32` 1 if the error is a verdict;
-//! - `BAD_CALL` (-2): the records could not be read, or the slot is empty
-//!   (a bug on the caller's side);
+//! - `BAD_CALL` (-2): the records could not be read (or `length` is more
+//!   than the input area), or the slot is empty (a bug on the caller's
+//!   side);
 //! - `NO_SLOT` (-3, `signer_new` only): every slot holds a live signer (the
 //!   caller then uses the scratch slot).
 #![no_std]
