@@ -30,7 +30,10 @@ export const NO_SLOT = -3;
 const SHORT = 32;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// Not `fatal`: every output is a Rust `&str`, valid UTF-8 by construction,
+// and the check cost a 355-byte widget URL 150 ns (Node 20 and Chromium:
+// 386 -> 238 ns and 430 -> 275 ns).
+const decoder = new TextDecoder();
 
 /**
  * An error from the signing library, or an input it cannot take.
