@@ -59,9 +59,11 @@ export class Signer {
     const m = module();
     this.#module = m;
     m.begin();
-    m.string(accessKey, "access_key");
+    // The secret first: it may be any bytes, and the module checks the
+    // texts after it as UTF-8 at once.
     if (secretKey instanceof Uint8Array) m.bytes(secretKey);
     else m.string(secretKey, "secret_key");
+    m.string(accessKey, "access_key");
     m.string(account, "account");
     m.string(baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl, "base_url");
     // The crate checks the inputs, and keeps the keyed HMAC, not the secret.

@@ -1,6 +1,6 @@
 // The WebAssembly module and its calling convention (wasm/src/lib.rs).
 // Inputs are written straight into the module's input area as records (a
-// little-endian u32 length, then the bytes); `run(slot, op, count, time,
+// length in four bytes of seven bits, then the bytes); `run(slot, op, count, time,
 // length)` computes with the signer kept in `slot`, and the output is read
 // from the output area. Nothing here signs or checks anything: that is all
 // the Rust crate's. What is here is made to cost little per call: no arrays
@@ -118,13 +118,14 @@ class Module {
     this.at = start + bytes.length;
   }
 
+  /** A record's length: four bytes of seven bits, low first (ASCII, so the module checks a call's texts as UTF-8 at once). */
   length(len) {
     const mem = this.mem;
     const at = this.at;
-    mem[at] = len & 0xff;
-    mem[at + 1] = (len >>> 8) & 0xff;
-    mem[at + 2] = (len >>> 16) & 0xff;
-    mem[at + 3] = len >>> 24;
+    mem[at] = len & 0x7f;
+    mem[at + 1] = (len >>> 7) & 0x7f;
+    mem[at + 2] = (len >>> 14) & 0x7f;
+    mem[at + 3] = len >>> 21;
   }
 
   tooLarge() {

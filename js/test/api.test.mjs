@@ -247,7 +247,7 @@ test("the module refuses a call that claims more input than its area holds", () 
   // input area is a bad call (-2), not a call on the whole area.
   const m = module();
   m.begin();
-  for (const [text, field] of [["k", "access_key"], ["s", "secret_key"], ["a", "account"], [DEFAULT_BASE_URL, "base_url"]]) {
+  for (const [text, field] of [["s", "secret_key"], ["k", "access_key"], ["a", "account"], [DEFAULT_BASE_URL, "base_url"]]) {
     m.string(text, field);
   }
   const slot = m.newSigner(false);

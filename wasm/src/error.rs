@@ -4,11 +4,11 @@
 
 use ticketmatic_sign::Error;
 
-use crate::io::{Failure, RecordWriter};
+use crate::io::{BadCall, RecordWriter};
 
 /// Writes the error's reason, field and message as records, then its
 /// position + 1 (0 for none) and whether it is a verdict (1) as `u32`s.
-pub fn describe(error: &Error, out: &mut [u8]) -> Result<usize, Failure> {
+pub fn describe(error: &Error, out: &mut [u8]) -> Result<usize, BadCall> {
     let mut out = RecordWriter::new(out);
     out.record(error.reason().as_str().as_bytes())?;
     out.record(error.field().name().as_bytes())?;

@@ -53,13 +53,22 @@ impl From<Error> for Failure {
     }
 }
 
+/// A call the module cannot read: a bug on the caller's side. The readers
+/// and writers of records fail with this alone, not with a [`Failure`],
+/// which holds an [`Error`]: results that small are returned in registers,
+/// not copied through memory at every `?` (1,889 bytes of the module).
+pub struct BadCall;
+
+impl From<BadCall> for Failure {
+    fn from(_: BadCall) -> Self {
+        Failure::BadCall
+    }
+}
+
 /// Runs `f` on the first `input_len` bytes of the input area (more than
 /// the area holds is a bad call), with the output area to write into (the
 /// error's records too).
-pub fn call(
-    input_len: usize,
-    f: impl FnOnce(Records<'_>, &mut [u8]) -> Result<usize, Failure>,
-) -> i32 {
+pub fn call(input_len: usize, f: impl FnOnce(&[u8], &mut [u8]) -> Result<usize, Failure>) -> i32 {
     let (input, mut output) = match (INPUT.try_lock(), OUTPUT.try_lock()) {
         (Some(input), Some(output)) => (input, output),
         _ => return BAD_CALL,
@@ -68,7 +77,7 @@ pub fn call(
         Some(input) => input,
         None => return BAD_CALL,
     };
-    match f(Records(input), &mut output[..]) {
+    match f(input, &mut output[..]) {
         Ok(len) => len as i32,
         Err(Failure::Refused(error)) => match crate::error::describe(&error, &mut output[..]) {
             Ok(_) => REFUSED,
@@ -80,8 +89,8 @@ pub fn call(
 }
 
 /// Copies `bytes` to the start of `out`.
-pub fn put(out: &mut [u8], bytes: &[u8]) -> Result<usize, Failure> {
-    let room = out.get_mut(..bytes.len()).ok_or(Failure::BadCall)?;
+pub fn put(out: &mut [u8], bytes: &[u8]) -> Result<usize, BadCall> {
+    let room = out.get_mut(..bytes.len()).ok_or(BadCall)?;
     // A zip, not `copy_from_slice`: the same memory.copy without a length
     // check that could panic (and keep the panic's code in the module).
     for (to, &byte) in room.iter_mut().zip(bytes) {
@@ -90,26 +99,54 @@ pub fn put(out: &mut [u8], bytes: &[u8]) -> Result<usize, Failure> {
     Ok(bytes.len())
 }
 
-/// Reads length-prefixed records from the input area.
-#[derive(Clone)]
-pub struct Records<'a>(&'a [u8]);
+/// The records of a call's texts, checked as UTF-8 once, as a whole. Each
+/// record is a length in four bytes of seven bits (low first), then that
+/// many bytes; every length byte is ASCII, so records of UTF-8 texts are
+/// UTF-8 as a whole, and one check replaces one a record (reading the 21
+/// records of a widget URL of 10 parameters, timed alone in Node: 340 ->
+/// 165 ns).
+pub struct Texts<'a>(&'a str);
 
-impl<'a> Records<'a> {
-    pub fn next_bytes(&mut self) -> Result<&'a [u8], Failure> {
-        let (len, rest) = match self.0 {
-            [a, b, c, d, rest @ ..] => (u32::from_le_bytes([*a, *b, *c, *d]) as usize, rest),
-            _ => return Err(Failure::BadCall),
-        };
-        if len > rest.len() {
-            return Err(Failure::BadCall);
-        }
-        let (bytes, rest) = rest.split_at(len);
-        self.0 = rest;
-        Ok(bytes)
+impl<'a> Texts<'a> {
+    pub fn new(records: &'a [u8]) -> Result<Self, BadCall> {
+        core::str::from_utf8(records)
+            .map(Texts)
+            .map_err(|_| BadCall)
     }
 
-    pub fn next_str(&mut self) -> Result<&'a str, Failure> {
-        core::str::from_utf8(self.next_bytes()?).map_err(|_| Failure::BadCall)
+    /// The next record. `get` cannot fail on a character boundary here (the
+    /// lengths are ASCII), and says so if it ever did.
+    pub fn next(&mut self) -> Result<&'a str, BadCall> {
+        let end = 4 + length(self.0.as_bytes())?;
+        match (self.0.get(4..end), self.0.get(end..)) {
+            (Some(record), Some(rest)) => {
+                self.0 = rest;
+                Ok(record)
+            }
+            _ => Err(BadCall),
+        }
+    }
+}
+
+/// The record of bytes at the start of `input` (the secret key, which may
+/// be any bytes), and what follows it.
+pub fn split_bytes(input: &[u8]) -> Result<(&[u8], &[u8]), BadCall> {
+    let end = 4 + length(input)?;
+    match (input.get(4..end), input.get(end..)) {
+        (Some(record), Some(rest)) => Ok((record, rest)),
+        _ => Err(BadCall),
+    }
+}
+
+/// The length at the start of a record. JavaScript writes seven bits a
+/// byte; a byte with its top bit set only makes a length that is then
+/// refused or that cuts the texts wrongly, never one read out of bounds.
+fn length(record: &[u8]) -> Result<usize, BadCall> {
+    match *record {
+        [a, b, c, d, ..] => {
+            Ok(usize::from(a) | usize::from(b) << 7 | usize::from(c) << 14 | usize::from(d) << 21)
+        }
+        _ => Err(BadCall),
     }
 }
 
@@ -126,13 +163,13 @@ pub type Params<'a> = heapless::Vec<(&'a str, &'a str), MAX_PARAMS>;
 
 /// Reads `count` (name, value) records into `params`.
 pub fn read_params<'a>(
-    records: &mut Records<'a>,
+    texts: &mut Texts<'a>,
     count: usize,
     params: &mut Params<'a>,
-) -> Result<(), Failure> {
+) -> Result<(), BadCall> {
     for _ in 0..count {
-        let pair = (records.next_str()?, records.next_str()?);
-        params.push(pair).map_err(|_| Failure::BadCall)?;
+        let pair = (texts.next()?, texts.next()?);
+        params.push(pair).map_err(|_| BadCall)?;
     }
     Ok(())
 }
@@ -148,7 +185,7 @@ impl<'b> RecordWriter<'b> {
         RecordWriter { out, len: 0 }
     }
 
-    pub fn record(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+    pub fn record(&mut self, bytes: &[u8]) -> Result<(), BadCall> {
         self.raw(&(bytes.len() as u32).to_le_bytes())?;
         self.raw(bytes)
     }
@@ -158,21 +195,21 @@ impl<'b> RecordWriter<'b> {
     pub fn record_with(
         &mut self,
         write: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
-    ) -> Result<(), Failure> {
+    ) -> Result<(), BadCall> {
         let start = self.len;
-        let room = self.out.get_mut(start + 4..).ok_or(Failure::BadCall)?;
-        let len = write(room).map_err(|_| Failure::BadCall)?;
+        let room = self.out.get_mut(start + 4..).ok_or(BadCall)?;
+        let len = write(room).map_err(|_| BadCall)?;
         self.raw(&(len as u32).to_le_bytes())?;
         self.len += len;
         Ok(())
     }
 
     /// A record of the bytes `bytes` yields.
-    pub fn record_bytes(&mut self, bytes: impl Iterator<Item = u8>) -> Result<(), Failure> {
+    pub fn record_bytes(&mut self, bytes: impl Iterator<Item = u8>) -> Result<(), BadCall> {
         let start = self.len;
         let mut at = start + 4;
         for byte in bytes {
-            *self.out.get_mut(at).ok_or(Failure::BadCall)? = byte;
+            *self.out.get_mut(at).ok_or(BadCall)? = byte;
             at += 1;
         }
         let len = (at - start - 4) as u32;
@@ -182,9 +219,9 @@ impl<'b> RecordWriter<'b> {
         Ok(())
     }
 
-    pub fn raw(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+    pub fn raw(&mut self, bytes: &[u8]) -> Result<(), BadCall> {
         let at = self.len;
-        self.len += put(self.out.get_mut(at..).ok_or(Failure::BadCall)?, bytes)?;
+        self.len += put(self.out.get_mut(at..).ok_or(BadCall)?, bytes)?;
         Ok(())
     }
 

@@ -5,12 +5,15 @@
 //! Calling convention (the JavaScript side is `js/src/wasm.js`):
 //!
 //! - The caller writes its inputs straight into the module's input area
-//!   (`input_ptr()`, `io_len()` bytes) as records, each a little-endian `u32`
-//!   length followed by that many bytes, and passes the length written. The
-//!   output comes back in a separate output area (`output_ptr()`), so that
-//!   nothing is copied on either side of the call.
-//! - `signer_new(length, scratch)` reads four records: access key, secret
-//!   key (any bytes), account, base URL. It keys the HMAC once and keeps the
+//!   (`input_ptr()`, `io_len()` bytes) as records, each a length in four
+//!   bytes of seven bits (low first) followed by that many bytes, and passes
+//!   the length written. The length bytes are all ASCII so that `run`, whose
+//!   records are all text, checks its input as UTF-8 once. The output comes
+//!   back in a separate output area (`output_ptr()`), so that nothing is
+//!   copied on either side of the call; its records' lengths are
+//!   little-endian `u32`s.
+//! - `signer_new(length, scratch)` reads four records: the secret key (any
+//!   bytes, so first, before the texts), access key, account, base URL. It keys the HMAC once and keeps the
 //!   crate's [`Signer`] (the key schedule, not the secret) in one of
 //!   [`slots::SLOTS`] slots, or with `scratch` 1 in the slot
 //!   [`slots::SCRATCH`] that serves one call at a time, and returns the
@@ -39,7 +42,7 @@ mod error;
 mod io;
 pub mod slots;
 
-use io::{Failure, Params, RecordWriter, Records};
+use io::{Failure, Params, RecordWriter, Texts};
 use ticketmatic_sign::{Signer, Timestamp};
 
 #[panic_handler]
@@ -50,9 +53,9 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 /// The timestamp: `time` in Unix seconds, or the record of text if it is
 /// NaN. Seconds beyond `i64` saturate, and the crate refuses them as out
 /// of range like every time outside 1970 to 9999.
-fn timestamp(time: f64, records: &mut Records<'_>) -> Result<Timestamp, Failure> {
+fn timestamp(time: f64, texts: &mut Texts<'_>) -> Result<Timestamp, Failure> {
     Ok(if time.is_nan() {
-        Timestamp::parse(records.next_str()?)?
+        Timestamp::parse(texts.next()?)?
     } else {
         Timestamp::from_unix(time as i64)?
     })
@@ -81,18 +84,20 @@ pub mod op {
     pub const RETURN_URL_PAYLOAD: u32 = 7;
 }
 
-/// Keys a signer from the four records in the first `input_len` bytes of
-/// the input area and keeps it in a free slot (in the scratch slot if
-/// `scratch` is 1): returns the slot's number.
+/// Keys a signer from the four records (secret key, access key, account,
+/// base URL) in the first `input_len` bytes of the input area and keeps it
+/// in a free slot (in the scratch slot if `scratch` is 1): returns the
+/// slot's number.
 #[allow(unsafe_code)] // `no_mangle` only names the export
 #[no_mangle]
 pub extern "C" fn signer_new(input_len: usize, scratch: u32) -> i32 {
-    io::call(input_len, |mut records, _| {
+    io::call(input_len, |input, _| {
         let slot = slots::place(scratch == 1)?;
-        let access_key = records.next_str()?;
-        let secret = records.next_bytes()?;
-        let account = records.next_str()?;
-        let base_url = records.next_str()?;
+        let (secret, texts) = io::split_bytes(input)?;
+        let mut texts = Texts::new(texts)?;
+        let access_key = texts.next()?;
+        let account = texts.next()?;
+        let base_url = texts.next()?;
         let signer = Signer::new(access_key, secret, account)?.with_base_url(base_url)?;
         slots::keep(slot, signer)
     })
@@ -112,12 +117,13 @@ pub extern "C" fn signer_free(slot: usize) {
 #[allow(unsafe_code)] // `no_mangle` only names the export
 #[no_mangle]
 pub extern "C" fn run(slot: usize, op: u32, count: usize, time: f64, input_len: usize) -> i32 {
-    io::call(input_len, |mut records, out| {
+    io::call(input_len, |input, out| {
+        let mut texts = Texts::new(input)?;
         let mut params = Params::new();
         slots::with(slot, |signer| match op {
-            op::BASE_URL => io::put(out, signer.base_url().as_bytes()),
+            op::BASE_URL => Ok(io::put(out, signer.base_url().as_bytes())?),
             op::AUTHORIZATION | op::AUTHORIZATION_PAYLOAD => {
-                let ts = timestamp(time, &mut records)?;
+                let ts = timestamp(time, &mut texts)?;
                 Ok(if op == op::AUTHORIZATION {
                     signer.authorization(ts, out)?.len()
                 } else {
@@ -125,20 +131,20 @@ pub extern "C" fn run(slot: usize, op: u32, count: usize, time: f64, input_len: 
                 })
             }
             op::WIDGET_SIGNATURE | op::WIDGET_PAYLOAD => {
-                io::read_params(&mut records, count, &mut params)?;
+                io::read_params(&mut texts, count, &mut params)?;
                 if op == op::WIDGET_SIGNATURE {
-                    io::put(out, signer.widget_signature(&params)?.as_bytes())
+                    Ok(io::put(out, signer.widget_signature(&params)?.as_bytes())?)
                 } else {
                     Ok(signer.widget_payload(&params, out)?.len())
                 }
             }
             op::WIDGET_URL => {
-                let widget = records.next_str()?;
-                io::read_params(&mut records, count, &mut params)?;
+                let widget = texts.next()?;
+                io::read_params(&mut texts, count, &mut params)?;
                 Ok(signer.widget_url(widget, &params, out)?.len())
             }
             op::VERIFY_RETURN_URL => {
-                let params = signer.verify_return_url(records.next_str()?)?;
+                let params = signer.verify_return_url(texts.next()?)?;
                 let mut out = RecordWriter::new(out);
                 for param in params {
                     for text in [param.name(), param.value()] {
@@ -148,9 +154,7 @@ pub extern "C" fn run(slot: usize, op: u32, count: usize, time: f64, input_len: 
                 }
                 Ok(out.len())
             }
-            op::RETURN_URL_PAYLOAD => {
-                Ok(signer.return_url_payload(records.next_str()?, out)?.len())
-            }
+            op::RETURN_URL_PAYLOAD => Ok(signer.return_url_payload(texts.next()?, out)?.len()),
             _ => Err(Failure::BadCall),
         })
     })
