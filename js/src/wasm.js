@@ -1,8 +1,8 @@
 // The WebAssembly module and its calling convention (wasm/src/lib.rs).
 // Inputs are written straight into the module's input area as records (a
-// length in four bytes of seven bits, then the bytes); `run(slot, op, count, time,
-// length)` computes with the signer kept in `slot`, and the output is read
-// from the output area. Nothing here signs or checks anything: that is all
+// length in four bytes of seven bits, then the bytes); `run(slot, op,
+// count, time, length)` computes with the signer kept in `slot`, and the
+// output is read from the output area. Nothing here signs or checks anything: that is all
 // the Rust crate's. What is here is made to cost little per call: no arrays
 // built per call, short strings copied by a loop, long ones by encodeInto
 // and TextDecoder (each measured faster on its side of about 32 characters).
@@ -118,7 +118,10 @@ class Module {
     this.at = start + bytes.length;
   }
 
-  /** A record's length: four bytes of seven bits, low first (ASCII, so the module checks a call's texts as UTF-8 at once). */
+  /**
+   * A record's length: four bytes of seven bits, low first (ASCII, so that
+   * the module checks a call's texts as UTF-8 at once).
+   */
   length(len) {
     const mem = this.mem;
     const at = this.at;
