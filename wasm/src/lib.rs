@@ -14,10 +14,10 @@
 //!   little-endian `u32`s.
 //! - `signer_new(length, scratch)` reads four records: the secret key (any
 //!   bytes, so first, before the texts), access key, account, base URL. It
-//!   keys the HMAC once and keeps the crate's [`Signer`] (the key schedule, not the secret) in one of
-//!   [`slots::SLOTS`] slots, or with `scratch` 1 in the slot
-//!   [`slots::SCRATCH`] that serves one call at a time, and returns the
-//!   slot's number; `signer_free` empties a slot.
+//!   keys the HMAC once and keeps the crate's [`Signer`] (the key schedule,
+//!   not the secret) in one of [`slots::SLOTS`] slots, or with `scratch` 1
+//!   in the slot [`slots::SCRATCH`] that serves one call at a time, and
+//!   returns the slot's number; `signer_free` empties a slot.
 //! - `run(slot, op, count, time, length)` runs an operation (see [`op`]) with
 //!   that signer on the records written. `count` is the number of widget
 //!   parameters; `time` is the Unix time in seconds (an `f64`, which holds
