@@ -146,6 +146,9 @@ impl Destination {
         if !parent.is_dir() {
             return Err(format!("the folder {} does not exist", parent.display()));
         }
+        // Held from creating the temporary file until it is listed, so that
+        // a signal between the two cannot leave it behind.
+        let mut partials = PARTIALS.lock().unwrap_or_else(|e| e.into_inner());
         let mut attempt = 0;
         let (partial, file) = loop {
             let partial = partial_path(path, attempt);
@@ -161,9 +164,8 @@ impl Destination {
                 Err(e) => return Err(format!("cannot write there ({}): {e}", partial.display())),
             }
         };
-        if let Ok(mut partials) = PARTIALS.lock() {
-            partials.push(partial.clone());
-        }
+        partials.push(partial.clone());
+        drop(partials);
         if let Some(meta) = replaced {
             use std::os::unix::fs::MetadataExt;
             let _ = file.set_permissions(meta.permissions());
