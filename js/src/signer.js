@@ -43,8 +43,8 @@ export class Signer {
   #module;
   /** The signer's slot in the module; -1 once freed. */
   #slot = -1;
-  /** Only while the signer has no slot: its records, to key it for each call. */
-  #records = null;
+  /** Only while the signer has no slot: its inputs, to key it for each call. */
+  #inputs = null;
   /** The slot the call being made uses: the signer's, or the scratch slot. */
   #using = -1;
 
@@ -58,21 +58,14 @@ export class Signer {
     const { accessKey, secretKey, account = "", baseUrl } = options;
     const m = module();
     this.#module = m;
-    m.begin();
-    // The secret first: it may be any bytes, and the module checks the
-    // texts after it as UTF-8 at once.
-    if (secretKey instanceof Uint8Array) m.bytes(secretKey);
-    else m.string(secretKey, "secret_key");
-    m.string(accessKey, "access_key");
-    m.string(account, "account");
-    m.string(baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl, "base_url");
+    m.write(writeSignerInputs, { accessKey, secretKey, account, baseUrl });
     // The crate checks the inputs, and keeps the keyed HMAC, not the secret.
-    const records = m.written();
+    const inputs = m.written();
     if (!this.#keep()) {
       this.#using = m.newSigner(true); // checks the inputs all the same
-      this.#records = records;
+      this.#inputs = inputs;
     }
-    m.begin();
+    m.begin(false);
     /** The access key. */
     this.accessKey = accessKey;
     /** The account name ("" for calls without one). */
@@ -82,14 +75,14 @@ export class Signer {
     Object.freeze(this);
   }
 
-  /** Keys the records written into a slot of the signer's own; false if none is free. */
+  /** Keys the inputs written into a slot of the signer's own; false if none is free. */
   #keep() {
     const m = this.#module;
     const slot = m.newSigner(false);
     if (slot === NO_SLOT) return false;
     this.#slot = slot;
     this.#using = slot;
-    this.#records = null;
+    this.#inputs = null;
     m.registry?.register(this, slot, this);
     return true;
   }
@@ -105,7 +98,7 @@ export class Signer {
     }
     this.#slot = -1;
     this.#using = -1;
-    this.#records = null;
+    this.#inputs = null;
   }
 
   /** The `Authorization` header value for a request made at `time` (default: now). */
@@ -144,8 +137,8 @@ export class Signer {
    * `field` and `position` are the crate's, as for every refusal.
    */
   verifyReturnUrl(urlOrQuery) {
-    const m = this.#begin();
-    m.string(urlText(urlOrQuery), "return_url");
+    const m = this.#ready();
+    m.write(writeText, urlText(urlOrQuery), "return_url");
     let len;
     try {
       len = m.run(this.#using, OP.VERIFY_RETURN_URL, 0, 0);
@@ -169,8 +162,8 @@ export class Signer {
 
   /** The text a return URL's signature should sign (what `verifyReturnUrl` compares). */
   explainReturnUrl(urlOrQuery) {
-    const m = this.#begin();
-    m.string(urlText(urlOrQuery), "return_url");
+    const m = this.#ready();
+    m.write(writeText, urlText(urlOrQuery), "return_url");
     return m.outputText(m.run(this.#using, OP.RETURN_URL_PAYLOAD, 0, 0));
   }
 
@@ -179,25 +172,25 @@ export class Signer {
    * signer without a slot of its own takes one if one is free, else is keyed
    * into the scratch slot for this call.
    */
-  #begin() {
+  #ready() {
     const m = this.#module;
-    if (this.#records !== null) {
-      m.rewrite(this.#records);
+    if (this.#inputs !== null) {
+      m.rewrite(this.#inputs);
       if (!this.#keep()) this.#using = m.newSigner(true);
     } else if (this.#slot < 0) {
       throw new TicketmaticSignError("Signer: used after free()", { field: "options", reason: "freed" });
     }
-    m.begin();
     return m;
   }
 
   #time(op, time) {
-    const m = this.#begin();
+    const m = this.#ready();
     let seconds;
     if (typeof time === "string") {
-      m.string(time, "timestamp");
+      m.write(writeText, time, "timestamp");
       seconds = TEXT_TIME;
     } else {
+      m.begin(false);
       seconds = time === undefined ? Date.now() / 1000 : time instanceof Date ? time.getTime() / 1000 : time;
       // Beyond 2^53 a bigint loses precision as a number, and is far outside 1970-9999 either way.
       if (typeof seconds === "bigint") seconds = Number(seconds);
@@ -212,9 +205,8 @@ export class Signer {
   }
 
   #params(op, widget, params) {
-    const m = this.#begin();
-    if (widget !== undefined) m.string(widget, "widget");
-    const count = writePairs(m, params);
+    const m = this.#ready();
+    const count = m.write(writeParams, widget, params);
     return m.outputText(m.run(this.#using, op, count, 0));
   }
 }
@@ -222,6 +214,26 @@ export class Signer {
 // `using signer = new Signer(...)` where the runtime knows explicit resource management.
 if (typeof Symbol.dispose === "symbol") {
   Signer.prototype[Symbol.dispose] = Signer.prototype.free;
+}
+
+/** The secret first (it may be any bytes), then the access key, account and base URL. */
+function writeSignerInputs(m, { accessKey, secretKey, account, baseUrl }) {
+  if (secretKey instanceof Uint8Array) m.bytes(secretKey);
+  else m.string(secretKey, "secret_key");
+  m.string(accessKey, "access_key");
+  m.string(account, "account");
+  m.string(baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl, "base_url");
+}
+
+/** One text, the call's only input. */
+function writeText(m, text, field) {
+  m.string(text, field);
+}
+
+/** The widget's name (for a URL), then the parameters; returns how many. */
+function writeParams(m, widget, params) {
+  if (widget !== undefined) m.string(widget, "widget");
+  return writePairs(m, params);
 }
 
 /** The records of a verified return URL: name, value, then a byte 1 if signed. */
@@ -243,7 +255,7 @@ function verifiedParams(m, len) {
 }
 
 /**
- * Writes parameters as name and value records and returns how many: from
+ * Writes parameters as name and value texts and returns how many: from
  * an array of pairs, URLSearchParams, a Map or a plain object.
  */
 function writePairs(m, params) {

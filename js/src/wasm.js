@@ -1,11 +1,13 @@
 // The WebAssembly module and its calling convention (wasm/src/lib.rs).
-// Inputs are written straight into the module's input area as records (a
-// length in four bytes of seven bits, then the bytes); `run(slot, op,
-// count, time, length)` computes with the signer kept in `slot`, and the
-// output is read from the output area. Nothing here signs or checks anything: that is all
-// the Rust crate's. What is here is made to cost little per call: no arrays
-// built per call, short strings copied by a loop, long ones by encodeInto
-// and TextDecoder (each measured faster on its side of about 32 characters).
+// Inputs are written straight into the module's input area: their bytes
+// back to back, their lengths in a table apart; `run(slot, op, count, time,
+// length)` computes with the signer kept in `slot`, and the output is read
+// from the output area. Nothing here signs or checks anything: that is all
+// the Rust crate's. What is here is made to cost little per call: a call's
+// texts are joined and written by one `encodeInto` (exact when they are
+// ASCII, as nearly all are; written again one by one when not), no arrays
+// are built per call, and short outputs are read by a loop, long ones by
+// TextDecoder (each measured faster on its side of about 32 characters).
 
 /** Operation codes of `run` (wasm/src/lib.rs, module `op`). */
 export const OP = Object.freeze({
@@ -19,14 +21,14 @@ export const OP = Object.freeze({
   RETURN_URL_PAYLOAD: 7,
 });
 
-/** `time` when a record of timestamp text comes first. */
+/** `time` when the timestamp is given as text, the call's one input. */
 export const TEXT_TIME = NaN;
 
 const REFUSED = -1;
 const BAD_CALL = -2;
 /** What `signer_new` returns when every slot holds a live signer. */
 export const NO_SLOT = -3;
-/** Strings shorter than this are copied by a loop; longer ones by the platform's encoder and decoder. */
+/** Outputs shorter than this are read by a loop; longer ones by the platform's decoder. */
 const SHORT = 32;
 
 const encoder = new TextEncoder();
@@ -53,82 +55,114 @@ export class TicketmaticSignError extends Error {
   }
 }
 
-/** One instance of the module: its exports, its memory, and the write cursor of the call being built. */
+/** One instance of the module: its exports, its memory, and the inputs of the call being written. */
 class Module {
   constructor(instance) {
     const e = instance.exports;
-    for (const name of ["memory", "input_ptr", "output_ptr", "io_len", "signer_new", "signer_free", "run"]) {
+    const names = ["memory", "input_ptr", "lengths_ptr", "max_texts", "output_ptr", "io_len", "signer_new", "signer_free", "run"];
+    for (const name of names) {
       if (!(name in e)) throw new TypeError(`not the ticketmatic-sign module: no export '${name}'`);
     }
     this.exports = e;
     this.capacity = e.io_len();
+    this.maxTexts = e.max_texts();
     // The memory never grows (the module has no allocator): one view serves every call.
     this.mem = new Uint8Array(e.memory.buffer);
     this.input = e.input_ptr();
     this.end = this.input + this.capacity;
+    this.area = this.mem.subarray(this.input, this.end);
+    this.lengths = e.lengths_ptr();
     this.output = e.output_ptr();
+    // The call being written: where its next bytes go, how many texts it
+    // has, the texts not yet encoded, and whether each is encoded at once.
     this.at = this.input;
+    this.count = 0;
+    this.pending = "";
+    this.exact = false;
     // Frees the slot of a Signer that was collected without free().
     this.registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((slot) => e.signer_free(slot)) : null;
   }
 
-  /** Starts the inputs of a call. */
-  begin() {
-    this.at = this.input;
+  /**
+   * Writes a call's inputs: `fill(this, a, b)` writes them with `bytes`
+   * and `string`, and what it returns is returned. Its texts are joined and
+   * encoded at once; if they were not all ASCII, a text's length in UTF-16
+   * units is not its length in bytes, and `fill` writes them again, each
+   * encoded on its own.
+   */
+  write(fill, a, b) {
+    this.begin(false);
+    const result = fill(this, a, b);
+    if (this.flush()) return result;
+    this.begin(true);
+    return fill(this, a, b);
   }
 
-  /** Writes `text` as a UTF-8 record, refusing what UTF-8 cannot carry and what does not fit. */
+  /** Starts the inputs of a call (none, unless written next). */
+  begin(exact) {
+    this.at = this.input;
+    this.count = 0;
+    this.pending = "";
+    this.exact = exact;
+  }
+
+  /** Encodes the texts joined so far; false if they were not all ASCII. */
+  flush() {
+    const text = this.pending;
+    if (text === "") return true;
+    this.pending = ""; // it may hold a secret key
+    const area = this.at === this.input ? this.area : this.mem.subarray(this.at, this.end);
+    const { read, written } = encoder.encodeInto(text, area);
+    this.at += written;
+    // ASCII takes a byte a unit, anything else more; all that was read (not
+    // all of it if what is not ASCII did not fit).
+    return read === written && read === text.length;
+  }
+
+  /** Writes `text` as UTF-8, refusing what UTF-8 cannot carry and what does not fit. */
   string(text, field, position) {
     if (typeof text !== "string") throw notString(text, field, position);
-    const n = text.length;
-    const start = this.at + 4;
-    // UTF-8 takes at least one byte per UTF-16 unit.
-    if (start + n > this.end) throw this.tooLarge();
-    const mem = this.mem;
-    let len = 0;
-    if (n < SHORT) {
-      for (; len < n; len++) {
-        const c = text.charCodeAt(len);
-        if (c > 0x7f) break;
-        mem[start + len] = c;
-      }
+    if (!this.exact) {
+      // UTF-8 takes at least one byte per UTF-16 unit.
+      const pending = this.pending + text;
+      if (this.at - this.input + pending.length > this.capacity) throw this.tooLarge();
+      this.pending = pending;
+      this.length(text.length);
+      return;
     }
-    if (len < n) {
-      const { read, written } = encoder.encodeInto(text.slice(len), mem.subarray(start + len, this.end));
-      if (read < n - len) throw this.tooLarge();
-      // Not all ASCII: encodeInto wrote U+FFFD for any lone surrogate.
-      if (written !== read && !wellFormed(text)) {
-        throw new TicketmaticSignError(
-          `${describeField(field, position)}: holds a lone UTF-16 surrogate, which has no UTF-8 form`,
-          { field, reason: "invalid_utf16", position },
-        );
-      }
-      len += written;
+    const { read, written } = encoder.encodeInto(text, this.mem.subarray(this.at, this.end));
+    if (read < text.length) throw this.tooLarge();
+    // encodeInto wrote U+FFFD for any lone surrogate.
+    if (written !== read && !wellFormed(text)) {
+      throw new TicketmaticSignError(
+        `${describeField(field, position)}: holds a lone UTF-16 surrogate, which has no UTF-8 form`,
+        { field, reason: "invalid_utf16", position },
+      );
     }
-    this.length(len);
-    this.at = start + len;
+    this.length(written);
+    this.at += written;
   }
 
-  /** Writes `bytes` (a Uint8Array) as a record. */
+  /** Writes `bytes` (a Uint8Array), before any text. */
   bytes(bytes) {
-    const start = this.at + 4;
-    if (start + bytes.length > this.end) throw this.tooLarge();
-    this.mem.set(bytes, start);
+    if (this.pending !== "") throw new Error("ticketmatic-sign: bytes after texts; this is a bug");
+    if (this.at + bytes.length > this.end) throw this.tooLarge();
+    this.mem.set(bytes, this.at);
     this.length(bytes.length);
-    this.at = start + bytes.length;
+    this.at += bytes.length;
   }
 
-  /**
-   * A record's length: four bytes of seven bits, low first (ASCII, so that
-   * the module checks a call's texts as UTF-8 at once).
-   */
+  /** Adds an input's length in bytes to the table (a `u16`: `capacity` is less). */
   length(len) {
-    const mem = this.mem;
-    const at = this.at;
-    mem[at] = len & 0x7f;
-    mem[at + 1] = (len >>> 7) & 0x7f;
-    mem[at + 2] = (len >>> 14) & 0x7f;
-    mem[at + 3] = len >>> 21;
+    if (this.count === this.maxTexts) {
+      throw new TicketmaticSignError(`inputs: more than the ${this.maxTexts} texts the module takes in one call`, {
+        field: "input",
+        reason: "too_large",
+      });
+    }
+    const at = this.lengths + 2 * this.count++;
+    this.mem[at] = len & 0xff;
+    this.mem[at + 1] = len >>> 8;
   }
 
   tooLarge() {
@@ -139,7 +173,7 @@ class Module {
   }
 
   /**
-   * Keys a signer from the records written (access key, secret, account,
+   * Keys a signer from the inputs written (secret, access key, account,
    * base URL) into a slot of its own, or with `scratch` into the slot that
    * serves one call; returns the slot, or NO_SLOT when every slot is taken.
    */
@@ -148,18 +182,24 @@ class Module {
     return slot === NO_SLOT ? NO_SLOT : this.check(slot);
   }
 
-  /** The records written so far, copied out. */
+  /** The inputs written, copied out. */
   written() {
-    return this.mem.slice(this.input, this.at);
+    return {
+      bytes: this.mem.slice(this.input, this.at),
+      lengths: this.mem.slice(this.lengths, this.lengths + 2 * this.count),
+    };
   }
 
-  /** Writes records copied by `written()` back. */
-  rewrite(records) {
-    this.mem.set(records, this.input);
-    this.at = this.input + records.length;
+  /** Writes inputs copied by `written()` back. */
+  rewrite({ bytes, lengths }) {
+    this.begin(false);
+    this.mem.set(bytes, this.input);
+    this.mem.set(lengths, this.lengths);
+    this.at = this.input + bytes.length;
+    this.count = lengths.length / 2;
   }
 
-  /** Runs `op` with the signer in `slot` on the records written; returns the output's length. */
+  /** Runs `op` with the signer in `slot` on the inputs written; returns the output's length. */
   run(slot, op, count, time) {
     return this.check(this.exports.run(slot, op, count, time, this.at - this.input));
   }

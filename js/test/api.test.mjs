@@ -234,22 +234,60 @@ test("inputs larger than the module's input area are refused, not cut", () => {
     reason: "buffer_too_small",
     message: `output buffer too small: ${url.length} bytes needed`,
   });
-  // The largest input that fits still signs: a call's inputs are its own
-  // records (name, value), each with its 4-byte length; one byte more does not fit.
-  const value = "v".repeat(16 * 1024 - 4 * 2 - "a".length);
+  // The largest input that fits still signs: a call's inputs are the bytes
+  // of its texts (name, value); one byte more does not fit.
+  const value = "v".repeat(16 * 1024 - "a".length);
   assert.equal(signer.widgetSignature({ a: value }), hmac("qsdfghjklm", `azertyuiopmyaccountnamea${value}`));
   refuses(() => signer.widgetSignature({ a: `${value}v` }), { field: "input", reason: "too_large" });
   refuses(() => signer.widgetSignature({ a: `${value.slice(1)}é` }), { field: "input", reason: "too_large" });
+});
+
+test("more texts than the module's table of lengths holds are refused", () => {
+  const signer = new Signer(DOC);
+  const most = module().maxTexts / 2; // a name and a value each
+  const params = Array.from({ length: most }, (_, i) => [`p${i}`, ""]);
+  const canonical = params.map(([name]) => name).sort().join("");
+  assert.equal(signer.widgetSignature(params), hmac("qsdfghjklm", `azertyuiopmyaccountname${canonical}`));
+  refuses(() => signer.widgetSignature([...params, ["x", ""]]), {
+    field: "input",
+    reason: "too_large",
+    message: `inputs: more than the ${2 * most} texts the module takes in one call`,
+  });
+  refuses(() => signer.widgetUrl("w", params), { field: "input", reason: "too_large" });
+});
+
+test("a call's texts are written exactly wherever one is not ASCII", () => {
+  // The texts of a call are joined and encoded at once while they are
+  // ASCII; one that is not sends every text of the call through the exact
+  // path. Each position, and each kind of text, is tried.
+  const texts = ["é", "ü/€", "😀", "a\u0000b"];
+  for (const odd of texts) {
+    for (let at = 0; at < 4; at++) {
+      const params = [["p0", "v0"], ["p1", "v1"], ["p2", "v2"], ["p3", "v3"]];
+      params[at] = [`p${at}`, `${odd}v${at}`];
+      const canonical = params.map(([n, v]) => n + v).join("");
+      const signer = new Signer(DOC);
+      assert.equal(signer.widgetSignature(params), hmac("qsdfghjklm", `azertyuiopmyaccountname${canonical}`), `${odd} at ${at}`);
+    }
+    const secret = `s${odd}`;
+    const signer = new Signer({ ...DOC, secretKey: secret });
+    assert.equal(signer.explainHeader(0), "azertyuiopmyaccountname1970-01-01T00:00:00");
+    assert.equal(signer.widgetSignature([["a", odd]]), hmac(secret, `azertyuiopmyaccountnamea${odd}`));
+  }
+  const lone = [["p0", "v0"], ["p1", "v1"], ["p2", "\ud800"], ["p3", "v3"]];
+  refuses(() => new Signer(DOC).widgetSignature(lone), { field: "params", reason: "invalid_utf16", position: 2 });
+  refuses(() => new Signer(DOC).widgetUrl("é", [["a", "\udc00"]]), { field: "params", reason: "invalid_utf16", position: 0 });
 });
 
 test("the module refuses a call that claims more input than its area holds", () => {
   // The calling convention itself (wasm/src/lib.rs): a length beyond the
   // input area is a bad call (-2), not a call on the whole area.
   const m = module();
-  m.begin();
-  for (const [text, field] of [["s", "secret_key"], ["k", "access_key"], ["a", "account"], [DEFAULT_BASE_URL, "base_url"]]) {
-    m.string(text, field);
-  }
+  m.write((m) => {
+    for (const [text, field] of [["s", "secret_key"], ["k", "access_key"], ["a", "account"], [DEFAULT_BASE_URL, "base_url"]]) {
+      m.string(text, field);
+    }
+  });
   const slot = m.newSigner(false);
   try {
     assert.equal(m.exports.run(slot, OP.BASE_URL, 0, 0, 0), DEFAULT_BASE_URL.length);

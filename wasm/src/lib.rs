@@ -4,25 +4,26 @@
 //!
 //! Calling convention (the JavaScript side is `js/src/wasm.js`):
 //!
-//! - The caller writes its inputs straight into the module's input area
-//!   (`input_ptr()`, `io_len()` bytes) as records, each a length in four
-//!   bytes of seven bits (low first) followed by that many bytes, and passes
-//!   the length written. The length bytes are all ASCII so that `run`, whose
-//!   records are all text, checks its input as UTF-8 once. The output comes
-//!   back in a separate output area (`output_ptr()`), so that nothing is
-//!   copied on either side of the call; its records' lengths are
-//!   little-endian `u32`s.
-//! - `signer_new(length, scratch)` reads four records: the secret key (any
+//! - The caller writes its inputs straight into the module's input area:
+//!   their bytes back to back (`input_ptr()`, `io_len()` bytes), and the
+//!   length of each, in bytes, as a little-endian `u16` in a table of their
+//!   own (`lengths_ptr()`, `max_texts()` of them), and passes the number of
+//!   bytes written. Texts are UTF-8 and checked as such once for a call;
+//!   JavaScript writes all of a call's texts with one `encodeInto`. The
+//!   output comes back in a separate output area (`output_ptr()`,
+//!   `io_len()` bytes), so that nothing is copied on either side of the
+//!   call; its records are a little-endian `u32` length and that many bytes.
+//! - `signer_new(length, scratch)` reads four inputs: the secret key (any
 //!   bytes, so first, before the texts), access key, account, base URL. It
 //!   keys the HMAC once and keeps the crate's [`Signer`] (the key schedule,
 //!   not the secret) in one of [`slots::SLOTS`] slots, or with `scratch` 1
 //!   in the slot [`slots::SCRATCH`] that serves one call at a time, and
 //!   returns the slot's number; `signer_free` empties a slot.
 //! - `run(slot, op, count, time, length)` runs an operation (see [`op`]) with
-//!   that signer on the records written. `count` is the number of widget
+//!   that signer on the inputs written. `count` is the number of widget
 //!   parameters; `time` is the Unix time in seconds (an `f64`, which holds
 //!   every second from 1970 to 9999 exactly and crosses into JavaScript
-//!   without a BigInt), or NaN when a record of timestamp text comes first.
+//!   without a BigInt), or NaN when a timestamp's text is the input.
 //!
 //! `signer_new` and `run` return the output's length (`run`) or the slot
 //! (`signer_new`), or
@@ -30,7 +31,7 @@
 //!   error as records: reason, field, message (the core's `Error::reason`,
 //!   `Error::field`, `Error::message`), then a `u32` position plus one (0
 //!   when the error has none) and a `u32` 1 if the error is a verdict;
-//! - `BAD_CALL` (-2): the records could not be read (or `length` is more
+//! - `BAD_CALL` (-2): the inputs could not be read (or `length` is more
 //!   than the input area), or the slot is empty (a bug on the caller's
 //!   side);
 //! - `NO_SLOT` (-3, `signer_new` only): every slot holds a live signer (the
@@ -50,8 +51,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-/// The timestamp: `time` in Unix seconds, or the record of text if it is
-/// NaN. Seconds beyond `i64` saturate, and the crate refuses them as out
+/// The timestamp: `time` in Unix seconds, or the next text if it is NaN. Seconds beyond `i64` saturate, and the crate refuses them as out
 /// of range like every time outside 1970 to 9999.
 fn timestamp(time: f64, texts: &mut Texts<'_>) -> Result<Timestamp, Failure> {
     Ok(if time.is_nan() {
@@ -84,17 +84,17 @@ pub mod op {
     pub const RETURN_URL_PAYLOAD: u32 = 7;
 }
 
-/// Keys a signer from the four records (secret key, access key, account,
+/// Keys a signer from the four inputs (secret key, access key, account,
 /// base URL) in the first `input_len` bytes of the input area and keeps it
 /// in a free slot (in the scratch slot if `scratch` is 1): returns the
 /// slot's number.
 #[allow(unsafe_code)] // `no_mangle` only names the export
 #[no_mangle]
 pub extern "C" fn signer_new(input_len: usize, scratch: u32) -> i32 {
-    io::call(input_len, |input, _| {
+    io::call(input_len, |mut inputs, _| {
         let slot = slots::place(scratch == 1)?;
-        let (secret, texts) = io::split_bytes(input)?;
-        let mut texts = Texts::new(texts)?;
+        let secret = inputs.bytes()?;
+        let mut texts = inputs.texts()?;
         let access_key = texts.next()?;
         let account = texts.next()?;
         let base_url = texts.next()?;
@@ -110,15 +110,15 @@ pub extern "C" fn signer_free(slot: usize) {
     slots::free(slot);
 }
 
-/// Runs operation `op` (see [`op`]) with the signer in `slot` on the records
+/// Runs operation `op` (see [`op`]) with the signer in `slot` on the texts
 /// in the first `input_len` bytes of the input area. One entry point rather
 /// than one per operation: each export would carry its own copy of the
 /// call's setup.
 #[allow(unsafe_code)] // `no_mangle` only names the export
 #[no_mangle]
 pub extern "C" fn run(slot: usize, op: u32, count: usize, time: f64, input_len: usize) -> i32 {
-    io::call(input_len, |input, out| {
-        let mut texts = Texts::new(input)?;
+    io::call(input_len, |inputs, out| {
+        let mut texts = inputs.texts()?;
         let mut params = Params::new();
         slots::with(slot, |signer| match op {
             op::BASE_URL => Ok(io::put(out, signer.base_url().as_bytes())?),
