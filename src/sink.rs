@@ -173,10 +173,14 @@ impl Sink for Cursor<'_> {
 
 /// Copies `src` into `dst`, of the same length.
 fn copy(dst: &mut [u8], src: &[u8]) {
-    // Headers and URLs are written in short pieces: on 64-bit targets up to
-    // 16 bytes are moved by two overlapping loads and stores each, not a
-    // call to `memcpy` (without it, a header took 5% longer).
-    #[cfg(target_pointer_width = "64")]
+    // Headers and URLs are written in short pieces: on 64-bit targets and
+    // in WebAssembly up to 16 bytes are moved by two overlapping loads and
+    // stores each, not a call to `memcpy` (without it, a header took 5%
+    // longer on x86-64; in WebAssembly, where `memory.copy` calls out of the
+    // compiled code, it saves a widget URL 2.4% of its instructions for 304
+    // bytes of the module).
+    // Not on the Cortex-M4, whose flash it would cost.
+    #[cfg(any(target_pointer_width = "64", target_arch = "wasm32"))]
     if let Some(()) = copy_short(dst, src) {
         return;
     }
@@ -188,7 +192,7 @@ fn copy(dst: &mut [u8], src: &[u8]) {
 }
 
 /// [`copy`] of at most 16 bytes, else `None`.
-#[cfg(target_pointer_width = "64")]
+#[cfg(any(target_pointer_width = "64", target_arch = "wasm32"))]
 fn copy_short(dst: &mut [u8], src: &[u8]) -> Option<()> {
     fn both_ends<const N: usize>(dst: &mut [u8], src: &[u8]) -> Option<()> {
         let tail = src.len().checked_sub(N)?;
