@@ -4,7 +4,9 @@ use hmac::digest::KeyInit;
 use hmac::Mac;
 
 use crate::encode::is_unreserved;
-use crate::params::{for_each_param_sorted, Param, ACCESS_KEY, RESERVED, SIGNATURE, UNSIGNED};
+use crate::params::{
+    for_each_param_sorted, is_reserved, is_unsigned, Param, ACCESS_KEY, SIGNATURE,
+};
 use crate::sink::{Count, Cursor, FmtSink, Signing, Sink};
 use crate::{
     ascii, Error, Field, HmacSha256, Timestamp, AUTHORIZATION_CAPACITY, DEFAULT_BASE_URL,
@@ -705,10 +707,10 @@ where
             if name.is_empty() {
                 return Err(Error::Empty(Field::Param(entry.index)));
             }
-            if RESERVED.contains(&name) {
+            if is_reserved(name) {
                 return Err(Error::ReservedName(Field::Param(entry.index)));
             }
-            if !UNSIGNED.contains(&name) {
+            if !is_unsigned(name) {
                 out.put_str(name);
                 out.put_str(entry.param.value());
             }
