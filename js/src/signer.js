@@ -58,14 +58,21 @@ export class Signer {
     const { accessKey, secretKey, account = "", baseUrl } = options;
     const m = module();
     this.#module = m;
-    m.write(writeSignerInputs, { accessKey, secretKey, account, baseUrl });
+    m.begin();
+    // The secret first: it may be any bytes, and the module checks the
+    // texts after it as UTF-8 at once.
+    if (secretKey instanceof Uint8Array) m.bytes(secretKey);
+    else m.string(secretKey, "secret_key");
+    m.string(accessKey, "access_key");
+    m.string(account, "account");
+    m.string(baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl, "base_url");
     // The crate checks the inputs, and keeps the keyed HMAC, not the secret.
     const inputs = m.written();
     if (!this.#keep()) {
       this.#using = m.newSigner(true); // checks the inputs all the same
       this.#inputs = inputs;
     }
-    m.begin(false);
+    m.begin();
     /** The access key. */
     this.accessKey = accessKey;
     /** The account name ("" for calls without one). */
@@ -137,8 +144,8 @@ export class Signer {
    * `field` and `position` are the crate's, as for every refusal.
    */
   verifyReturnUrl(urlOrQuery) {
-    const m = this.#ready();
-    m.write(writeText, urlText(urlOrQuery), "return_url");
+    const m = this.#begin();
+    m.string(urlText(urlOrQuery), "return_url");
     let len;
     try {
       len = m.run(this.#using, OP.VERIFY_RETURN_URL, 0, 0);
@@ -162,8 +169,8 @@ export class Signer {
 
   /** The text a return URL's signature should sign (what `verifyReturnUrl` compares). */
   explainReturnUrl(urlOrQuery) {
-    const m = this.#ready();
-    m.write(writeText, urlText(urlOrQuery), "return_url");
+    const m = this.#begin();
+    m.string(urlText(urlOrQuery), "return_url");
     return m.outputText(m.run(this.#using, OP.RETURN_URL_PAYLOAD, 0, 0));
   }
 
@@ -172,7 +179,7 @@ export class Signer {
    * signer without a slot of its own takes one if one is free, else is keyed
    * into the scratch slot for this call.
    */
-  #ready() {
+  #begin() {
     const m = this.#module;
     if (this.#inputs !== null) {
       m.rewrite(this.#inputs);
@@ -180,17 +187,17 @@ export class Signer {
     } else if (this.#slot < 0) {
       throw new TicketmaticSignError("Signer: used after free()", { field: "options", reason: "freed" });
     }
+    m.begin();
     return m;
   }
 
   #time(op, time) {
-    const m = this.#ready();
+    const m = this.#begin();
     let seconds;
     if (typeof time === "string") {
-      m.write(writeText, time, "timestamp");
+      m.string(time, "timestamp");
       seconds = TEXT_TIME;
     } else {
-      m.begin(false);
       seconds = time === undefined ? Date.now() / 1000 : time instanceof Date ? time.getTime() / 1000 : time;
       // Beyond 2^53 a bigint loses precision as a number, and is far outside 1970-9999 either way.
       if (typeof seconds === "bigint") seconds = Number(seconds);
@@ -205,8 +212,9 @@ export class Signer {
   }
 
   #params(op, widget, params) {
-    const m = this.#ready();
-    const count = m.write(writeParams, widget, params);
+    const m = this.#begin();
+    if (widget !== undefined) m.string(widget, "widget");
+    const count = writePairs(m, params);
     return m.outputText(m.run(this.#using, op, count, 0));
   }
 }
@@ -214,26 +222,6 @@ export class Signer {
 // `using signer = new Signer(...)` where the runtime knows explicit resource management.
 if (typeof Symbol.dispose === "symbol") {
   Signer.prototype[Symbol.dispose] = Signer.prototype.free;
-}
-
-/** The secret first (it may be any bytes), then the access key, account and base URL. */
-function writeSignerInputs(m, { accessKey, secretKey, account, baseUrl }) {
-  if (secretKey instanceof Uint8Array) m.bytes(secretKey);
-  else m.string(secretKey, "secret_key");
-  m.string(accessKey, "access_key");
-  m.string(account, "account");
-  m.string(baseUrl === undefined ? DEFAULT_BASE_URL : baseUrl, "base_url");
-}
-
-/** One text, the call's only input. */
-function writeText(m, text, field) {
-  m.string(text, field);
-}
-
-/** The widget's name (for a URL), then the parameters; returns how many. */
-function writeParams(m, widget, params) {
-  if (widget !== undefined) m.string(widget, "widget");
-  return writePairs(m, params);
 }
 
 /** The records of a verified return URL: name, value, then a byte 1 if signed. */

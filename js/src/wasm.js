@@ -3,11 +3,9 @@
 // back to back, their lengths in a table apart; `run(slot, op, count, time,
 // length)` computes with the signer kept in `slot`, and the output is read
 // from the output area. Nothing here signs or checks anything: that is all
-// the Rust crate's. What is here is made to cost little per call: a call's
-// texts are joined and written by one `encodeInto` (exact when they are
-// ASCII, as nearly all are; written again one by one when not), no arrays
-// are built per call, and short outputs are read by a loop, long ones by
-// TextDecoder (each measured faster on its side of about 32 characters).
+// the Rust crate's. What is here is made to cost little per call: no
+// arrays built per call, short ASCII inputs written by a loop, the rest by
+// `encodeInto`, short outputs read by a loop, long ones by TextDecoder.
 
 /** Operation codes of `run` (wasm/src/lib.rs, module `op`). */
 export const OP = Object.freeze({
@@ -30,6 +28,13 @@ const BAD_CALL = -2;
 export const NO_SLOT = -3;
 /** Outputs shorter than this are read by a loop; longer ones by the platform's decoder. */
 const SHORT = 32;
+/**
+ * Inputs up to this long are written by a loop; longer ones (and any that
+ * is not ASCII) by encodeInto. Chromium's encodeInto costs about 200 ns a
+ * call however short the text, Node's about 50; a loop about 1.7 ns a
+ * character in Chromium, 2 in Node (js/README.md).
+ */
+const SHORT_INPUT = 64;
 
 const encoder = new TextEncoder();
 // Not `fatal`: every output is a Rust `&str`, valid UTF-8 by construction,
@@ -73,64 +78,49 @@ class Module {
     this.area = this.mem.subarray(this.input, this.end);
     this.lengths = e.lengths_ptr();
     this.output = e.output_ptr();
-    // The call being written: where its next bytes go, how many texts it
-    // has, the texts not yet encoded, and whether each is encoded at once.
+    // The call being written: where its next bytes go, and how many inputs it has.
     this.at = this.input;
     this.count = 0;
-    this.pending = "";
-    this.exact = false;
     // Frees the slot of a Signer that was collected without free().
     this.registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((slot) => e.signer_free(slot)) : null;
   }
 
-  /**
-   * Writes a call's inputs: `fill(this, a, b)` writes them with `bytes`
-   * and `string`, and what it returns is returned. Its texts are joined and
-   * encoded at once; if they were not all ASCII, a text's length in UTF-16
-   * units is not its length in bytes, and `fill` writes them again, each
-   * encoded on its own.
-   */
-  write(fill, a, b) {
-    this.begin(false);
-    const result = fill(this, a, b);
-    if (this.flush()) return result;
-    this.begin(true);
-    return fill(this, a, b);
-  }
-
-  /** Starts the inputs of a call (none, unless written next). */
-  begin(exact) {
+  /** Starts the inputs of a call. */
+  begin() {
     this.at = this.input;
     this.count = 0;
-    this.pending = "";
-    this.exact = exact;
-  }
-
-  /** Encodes the texts joined so far; false if they were not all ASCII. */
-  flush() {
-    const text = this.pending;
-    if (text === "") return true;
-    this.pending = ""; // it may hold a secret key
-    const area = this.at === this.input ? this.area : this.mem.subarray(this.at, this.end);
-    const { read, written } = encoder.encodeInto(text, area);
-    this.at += written;
-    // ASCII takes a byte a unit, anything else more; all that was read (not
-    // all of it if what is not ASCII did not fit).
-    return read === written && read === text.length;
   }
 
   /** Writes `text` as UTF-8, refusing what UTF-8 cannot carry and what does not fit. */
   string(text, field, position) {
     if (typeof text !== "string") throw notString(text, field, position);
-    if (!this.exact) {
-      // UTF-8 takes at least one byte per UTF-16 unit.
-      const pending = this.pending + text;
-      if (this.at - this.input + pending.length > this.capacity) throw this.tooLarge();
-      this.pending = pending;
-      this.length(text.length);
-      return;
+    const n = text.length;
+    const at = this.at;
+    // UTF-8 takes at least one byte per UTF-16 unit.
+    if (at + n > this.end) throw this.tooLarge();
+    let len = n;
+    if (n <= SHORT_INPUT) {
+      // Every unit stored as a byte; if one was not ASCII, encodeInto
+      // writes the text again.
+      const mem = this.mem;
+      let units = 0;
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        mem[at + i] = c;
+        units |= c;
+      }
+      if (units > 0x7f) len = this.encode(text, field, position);
+    } else {
+      len = this.encode(text, field, position);
     }
-    const { read, written } = encoder.encodeInto(text, this.mem.subarray(this.at, this.end));
+    this.length(len);
+    this.at = at + len;
+  }
+
+  /** `text` written by encodeInto at `this.at`; returns the bytes written. */
+  encode(text, field, position) {
+    const area = this.at === this.input ? this.area : this.mem.subarray(this.at, this.end);
+    const { read, written } = encoder.encodeInto(text, area);
     if (read < text.length) throw this.tooLarge();
     // encodeInto wrote U+FFFD for any lone surrogate.
     if (written !== read && !wellFormed(text)) {
@@ -139,13 +129,11 @@ class Module {
         { field, reason: "invalid_utf16", position },
       );
     }
-    this.length(written);
-    this.at += written;
+    return written;
   }
 
-  /** Writes `bytes` (a Uint8Array), before any text. */
+  /** Writes `bytes` (a Uint8Array). */
   bytes(bytes) {
-    if (this.pending !== "") throw new Error("ticketmatic-sign: bytes after texts; this is a bug");
     if (this.at + bytes.length > this.end) throw this.tooLarge();
     this.mem.set(bytes, this.at);
     this.length(bytes.length);
@@ -192,7 +180,6 @@ class Module {
 
   /** Writes inputs copied by `written()` back. */
   rewrite({ bytes, lengths }) {
-    this.begin(false);
     this.mem.set(bytes, this.input);
     this.mem.set(lengths, this.lengths);
     this.at = this.input + bytes.length;

@@ -256,11 +256,11 @@ test("more texts than the module's table of lengths holds are refused", () => {
   refuses(() => signer.widgetUrl("w", params), { field: "input", reason: "too_large" });
 });
 
-test("a call's texts are written exactly wherever one is not ASCII", () => {
-  // The texts of a call are joined and encoded at once while they are
-  // ASCII; one that is not sends every text of the call through the exact
-  // path. Each position, and each kind of text, is tried.
-  const texts = ["é", "ü/€", "😀", "a\u0000b"];
+test("texts are written exactly, short or long, ASCII or not", () => {
+  // Short ASCII texts are written by a loop, the rest by encodeInto; a
+  // short text found not to be ASCII is written again. Each position, each
+  // kind of text, and lengths on both sides of the loop's limit are tried.
+  const texts = ["é", "ü/€", "😀", "a\u0000b", "x".repeat(63), "x".repeat(64), `${"x".repeat(63)}é`, "é".repeat(65)];
   for (const odd of texts) {
     for (let at = 0; at < 4; at++) {
       const params = [["p0", "v0"], ["p1", "v1"], ["p2", "v2"], ["p3", "v3"]];
@@ -283,11 +283,10 @@ test("the module refuses a call that claims more input than its area holds", () 
   // The calling convention itself (wasm/src/lib.rs): a length beyond the
   // input area is a bad call (-2), not a call on the whole area.
   const m = module();
-  m.write((m) => {
-    for (const [text, field] of [["s", "secret_key"], ["k", "access_key"], ["a", "account"], [DEFAULT_BASE_URL, "base_url"]]) {
-      m.string(text, field);
-    }
-  });
+  m.begin();
+  for (const [text, field] of [["s", "secret_key"], ["k", "access_key"], ["a", "account"], [DEFAULT_BASE_URL, "base_url"]]) {
+    m.string(text, field);
+  }
   const slot = m.newSigner(false);
   try {
     assert.equal(m.exports.run(slot, OP.BASE_URL, 0, 0, 0), DEFAULT_BASE_URL.length);

@@ -8,8 +8,7 @@
 //!   their bytes back to back (`input_ptr()`, `io_len()` bytes), and the
 //!   length of each, in bytes, as a little-endian `u16` in a table of their
 //!   own (`lengths_ptr()`, `max_texts()` of them), and passes the number of
-//!   bytes written. Texts are UTF-8 and checked as such once for a call;
-//!   JavaScript writes all of a call's texts with one `encodeInto`. The
+//!   bytes written. Texts are UTF-8, and checked as such once for a call. The
 //!   output comes back in a separate output area (`output_ptr()`,
 //!   `io_len()` bytes), so that nothing is copied on either side of the
 //!   call; its records are a little-endian `u32` length and that many bytes.
