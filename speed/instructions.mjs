@@ -5,16 +5,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+import { packageCalls } from "./package-calls.mjs";
+
 const [wasm, op, n, src = fileURLToPath(new URL("../js/src", import.meta.url))] = process.argv.slice(2);
 const { initSync, Signer } = await import(`${src}/node.js`);
 const W = JSON.parse(readFileSync(new URL("workload.json", import.meta.url), "utf8"));
 initSync(readFileSync(wasm));
-const signer = new Signer({ accessKey: W.access_key, secretKey: W.secret_key, account: W.account });
-const call = {
-  header: () => signer.authorization(W.unix_time),
-  widget: () => signer.widgetUrl(W.widget, W.params),
-  verify: () => signer.verifyReturnUrl(W.return_query),
-}[op];
+const call = packageCalls(Signer, W)[op];
 if (call === undefined) throw new Error(`operation: header, widget or verify, not ${op}`);
 // Enough calls for every function to reach its last tier before counting.
 for (let i = 0; i < 20000; i++) call();

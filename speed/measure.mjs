@@ -9,14 +9,22 @@
  * Median nanoseconds per call of `a` and of `b`, each `{ fn, async }`
  * (`async`: `fn` returns a promise, awaited before the next call).
  */
-export async function measurePair(a, b, { batchMs = 100, rounds = 7 } = {}) {
+export async function measurePair(a, b, options) {
+  return (await alternate(a, b, options)).map(median);
+}
+
+/**
+ * Nanoseconds per call of `a` and of `b` in each of `rounds` alternating
+ * batches, each list sorted, fastest first.
+ */
+export async function alternate(a, b, { batchMs = 100, rounds = 7 } = {}) {
   const sizes = [await calibrate(a, batchMs), await calibrate(b, batchMs)];
   const times = [[], []];
   for (let round = 0; round < rounds; round++) {
     times[0].push(await batch(a, sizes[0]));
     times[1].push(await batch(b, sizes[1]));
   }
-  return times.map(median);
+  return times.map((values) => values.sort((x, y) => x - y));
 }
 
 /** Calls per batch: doubled until a batch takes `batchMs`. */
@@ -37,7 +45,7 @@ async function batch({ fn, async }, n) {
   return ((performance.now() - start) * 1e6) / n;
 }
 
-function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
+/** The median of sorted values. */
+function median(sorted) {
   return sorted[sorted.length >> 1];
 }
