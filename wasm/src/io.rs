@@ -18,7 +18,7 @@ const NO_SLOT: i32 = -3;
 /// A call's inputs: their bytes back to back, and their lengths apart, so
 /// that the texts are UTF-8 as a whole, checked once for the call.
 #[repr(C)]
-pub struct Input {
+struct Input {
     /// `u16`s, little-endian: the length of each text in turn, in bytes.
     lengths: [u8; 2 * MAX_TEXTS],
     bytes: [u8; IO_LEN],
