@@ -8,7 +8,8 @@
 //
 // Each operation: 15 alternating batches of SPEED_BATCH_MS (100) ms per
 // build; prints the fastest and the median batch of each, and B's median
-// against A's. Not in CI. Instruction counts (instructions.sh) are steadier
+// against A's (a build against itself reads within about 5%: README.md).
+// Not in CI. Instruction counts (instructions.sh) are steadier
 // but are Node's alone: one change in this repository's history cut the
 // widget URL's instructions in Node by 3.8% and made it slower in Chromium.
 import { readdirSync, readFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { resultsInChromium } from "./in-chromium.mjs";
-import { alternate } from "./measure.mjs";
+import { alternate, median } from "./measure.mjs";
 import { packageCalls } from "./package-calls.mjs";
 
 const BATCH_MS = Number(process.env.SPEED_BATCH_MS ?? 100);
@@ -29,10 +30,9 @@ if (builds.length !== 2) {
 
 /** One line per operation, from `{ op, a: sorted ns, b: sorted ns }`. */
 function report(where, rows) {
-  const mid = (t) => t[t.length >> 1];
   for (const { op, a, b } of rows) {
-    const line = `${where} ${op.padEnd(6)} A: min ${a[0].toFixed(0)} median ${mid(a).toFixed(0)} ns   B: min ${b[0].toFixed(0)} median ${mid(b).toFixed(0)} ns`;
-    console.log(`${line}   B/A ${(mid(b) / mid(a)).toFixed(3)}`);
+    const line = `${where} ${op.padEnd(6)} A: min ${a[0].toFixed(0)} median ${median(a).toFixed(0)} ns   B: min ${b[0].toFixed(0)} median ${median(b).toFixed(0)} ns`;
+    console.log(`${line}   B/A ${(median(b) / median(a)).toFixed(3)}`);
   }
 }
 

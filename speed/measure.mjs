@@ -45,7 +45,7 @@ async function batch({ fn, async }, n) {
   return ((performance.now() - start) * 1e6) / n;
 }
 
-/** The median of sorted values. */
-function median(sorted) {
+/** The median of sorted values (as `alternate` returns them). */
+export function median(sorted) {
   return sorted[sorted.length >> 1];
 }

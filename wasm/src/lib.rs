@@ -50,8 +50,9 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-/// The timestamp: `time` in Unix seconds, or the next text if it is NaN. Seconds beyond `i64` saturate, and the crate refuses them as out
-/// of range like every time outside 1970 to 9999.
+/// The timestamp: `time` in Unix seconds, or the next text if it is NaN.
+/// Seconds beyond `i64` saturate, and the crate refuses them as out of
+/// range like every time outside 1970 to 9999.
 fn timestamp(time: f64, texts: &mut Texts<'_>) -> Result<Timestamp, Failure> {
     Ok(if time.is_nan() {
         Timestamp::parse(texts.next()?)?
