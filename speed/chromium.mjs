@@ -4,6 +4,7 @@
 import { fileURLToPath } from "node:url";
 
 import { resultsInChromium } from "./in-chromium.mjs";
+import { reportModule } from "./module-info.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const BATCH_MS = Number(process.env.SPEED_BATCH_MS ?? 100);
@@ -20,6 +21,7 @@ const FILES = [
 ];
 
 const files = new Map(FILES.map((path) => [path, `${root}${path}`]));
+reportModule("module", `${root}js/ticketmatic_sign.wasm`);
 for (const line of await resultsInChromium(files, `speed/browser.html?batch_ms=${BATCH_MS}`)) {
   console.log(JSON.stringify(line));
 }

@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 
 import { resultsInChromium } from "./in-chromium.mjs";
 import { alternate, median } from "./measure.mjs";
+import { reportModule } from "./module-info.mjs";
 import { packageCalls } from "./package-calls.mjs";
 
 const BATCH_MS = Number(process.env.SPEED_BATCH_MS ?? 100);
@@ -35,6 +36,8 @@ function report(where, rows) {
     console.log(`${line}   B/A ${(median(b) / median(a)).toFixed(3)}`);
   }
 }
+
+builds.forEach((build, i) => reportModule("AB"[i], `${build}/ticketmatic_sign.wasm`));
 
 // Node: both builds in this process, each with its own instance of its module.
 const W = JSON.parse(readFileSync(new URL("workload.json", import.meta.url), "utf8"));

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 
 import { init, Signer } from "../js/src/node.js";
 import { measurePair } from "./measure.mjs";
+import { reportModule } from "./module-info.mjs";
 
 const W = JSON.parse(readFileSync(new URL("workload.json", import.meta.url), "utf8"));
 const { access_key: KEY, secret_key: SECRET, account: ACCOUNT, widget: WIDGET, unix_time: T } = W;
@@ -57,6 +58,8 @@ assert.equal(stdHeader(T), signer.authorization(T));
 assert.equal(stdWidgetUrl(WIDGET, PARAMS), signer.widgetUrl(WIDGET, PARAMS));
 assert.ok(stdVerify(QUERY) && bindingVerify(QUERY));
 assert.ok(!stdVerify(QUERY.replace("2715", "2716")) && !bindingVerify(QUERY.replace("2715", "2716")));
+
+reportModule("module", new URL("../js/ticketmatic_sign.wasm", import.meta.url).pathname);
 
 const ops = {
   header: [() => stdHeader(T), () => signer.authorization(T)],
