@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 import { init, Signer } from "../js/src/node.js";
 import { measurePair } from "./measure.mjs";
@@ -59,7 +60,7 @@ assert.equal(stdWidgetUrl(WIDGET, PARAMS), signer.widgetUrl(WIDGET, PARAMS));
 assert.ok(stdVerify(QUERY) && bindingVerify(QUERY));
 assert.ok(!stdVerify(QUERY.replace("2715", "2716")) && !bindingVerify(QUERY.replace("2715", "2716")));
 
-reportModule("module", new URL("../js/ticketmatic_sign.wasm", import.meta.url).pathname);
+reportModule("module", fileURLToPath(new URL("../js/ticketmatic_sign.wasm", import.meta.url)));
 
 const ops = {
   header: [() => stdHeader(T), () => signer.authorization(T)],
